@@ -1,0 +1,14 @@
+/**
+ * The command table. Each entry loads its module only when used, so
+ * `edoc-hub inspect` does not pay for starting database or queue code.
+ */
+import type { CliCommand } from '../command.js';
+
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<CliCommand>;
+}
+
+export const commands: CommandEntry[] = [
+];
