@@ -33,8 +33,8 @@ export interface HubConfig {
   trustDir: string;
   /** Folder of CRLs (PEM or DER), re-read when it changes. */
   crlDir: string;
-  /** Agency directory file (JSON or YAML) loaded at start when the database has none. */
-  directoryFile: string;
+  /** Agency directory file (JSON or YAML) loaded at start when the database has none; null = the bundled demo directory. */
+  directoryFile: string | null;
   /** Largest accepted edXML message in bytes. */
   maxMessageBytes: number;
   /** Deepest element nesting accepted in an edXML message. */
@@ -117,7 +117,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
     certsDir,
     trustDir: path.resolve(root, str(env, 'EDOC_TRUST_DIR', path.join(certsDir, 'trust'))),
     crlDir: path.resolve(root, str(env, 'EDOC_CRL_DIR', path.join(certsDir, 'crl'))),
-    directoryFile: path.resolve(root, str(env, 'EDOC_DIRECTORY_FILE', 'directory/demo-directory.yaml')),
+    directoryFile: env.EDOC_DIRECTORY_FILE ? path.resolve(root, env.EDOC_DIRECTORY_FILE) : null,
     maxMessageBytes: int(env, 'EDOC_MAX_MESSAGE_BYTES', 50 * 1024 * 1024, 1024),
     maxXmlDepth: int(env, 'EDOC_MAX_XML_DEPTH', 64, 8),
     delivery: {

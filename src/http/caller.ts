@@ -3,6 +3,8 @@
  * (agency systems, auditor systems) or a console session (people).
  * Route handlers read it from `request.caller`; they never look at certificates.
  */
+import type {} from 'fastify';
+
 export type Caller =
   | { kind: 'agency'; organId: string; certFingerprint?: string }
   | { kind: 'auditor'; name: string; certFingerprint?: string }
