@@ -1,0 +1,10 @@
+/**
+ * Every schema migration, in the order they apply. Append new ones at the end;
+ * never edit or reorder one that has shipped.
+ */
+import type { Migration } from './migration.js';
+import { migration001Audit } from './001-audit.js';
+
+export type { Migration } from './migration.js';
+
+export const migrations: readonly Migration[] = [migration001Audit];

@@ -1,0 +1,80 @@
+/**
+ * `Db` over a `pg` connection pool (the production system of record).
+ */
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Db, Queryable, QueryResult } from './db.js';
+import type { Listenable } from './listenable.js';
+
+export interface PgDbOptions {
+  url: string;
+  /** Pool size; default 10. */
+  poolSize?: number;
+  log?: Logger;
+}
+
+function asResult<R>(r: pg.QueryResult): QueryResult<R> {
+  return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+}
+
+/**
+ * Opens a pool. Types come back with the `pg` defaults: bigint and numeric as
+ * strings, timestamptz as `Date`, json/jsonb parsed.
+ */
+export function createPgDb(opts: PgDbOptions): Db & Listenable {
+  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', (err) => opts.log?.warn({ err }, 'idle PostgreSQL client failed'));
+
+  const db: Db & Listenable = {
+    kind: 'postgres',
+    async query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+      return asResult<R>(await pool.query(sql, params));
+    },
+    async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      const q: Queryable = {
+        async query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+          return asResult<R>(await client.query(sql, params));
+        },
+      };
+      try {
+        await client.query('BEGIN');
+        const out = await fn(q);
+        await client.query('COMMIT');
+        client.release();
+        return out;
+      } catch (e) {
+        try {
+          await client.query('ROLLBACK');
+          client.release();
+        } catch (rollbackErr) {
+          // A broken connection goes out of the pool instead of back into it.
+          client.release(rollbackErr instanceof Error ? rollbackErr : true);
+        }
+        throw e;
+      }
+    },
+    async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+      const client = await pool.connect();
+      const handler = (m: pg.Notification): void => {
+        if (m.channel === channel) onNotify(m.payload ?? '');
+      };
+      client.on('notification', handler);
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return async () => {
+        client.off('notification', handler);
+        try {
+          await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`);
+          client.release();
+        } catch (err) {
+          client.release(err instanceof Error ? err : true);
+        }
+      };
+    },
+    async close(): Promise<void> {
+      await pool.end();
+    },
+  };
+  return db;
+}

@@ -1,0 +1,52 @@
+import t from 'tap';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase } from '../helpers/test-db.js';
+import { migrate } from '../../src/store/migrate.js';
+import { migrations } from '../../src/store/migrations/index.js';
+import { isHubError } from '../../src/shared/hub-error.js';
+
+const child = fileURLToPath(new URL('./fixtures/migrate-child.ts', import.meta.url));
+
+function runChild(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', child, url], { stdio: ['ignore', 'inherit', 'inherit'] });
+    p.on('error', reject);
+    p.on('exit', (code) => resolve(code ?? -1));
+  });
+}
+
+t.test('migrations are recorded once and re-running applies nothing', async (t) => {
+  const tdb = await createTestDatabase();
+  t.teardown(tdb.drop);
+  const applied = await tdb.db.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
+  t.same(applied.rows.map((r) => r.id), migrations.map((m) => m.id));
+  t.same(await migrate(tdb.db, migrations), [], 'second run is a no-op');
+  const tables = await tdb.db.query<{ n: string }>(
+    "SELECT count(*) AS n FROM information_schema.tables WHERE table_name IN ('audit_events','audit_chain','audit_checkpoints')",
+  );
+  t.equal(tables.rows[0]!.n, '3');
+});
+
+t.test('several processes migrating one empty database at once', async (t) => {
+  const tdb = await createTestDatabase({ migrate: false });
+  t.teardown(tdb.drop);
+  const codes = await Promise.all([runChild(tdb.url), runChild(tdb.url), runChild(tdb.url)]);
+  t.same(codes, [0, 0, 0], 'every process starts');
+  const applied = await tdb.db.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
+  t.same(applied.rows.map((r) => r.id), migrations.map((m) => m.id), 'each migration recorded exactly once');
+});
+
+t.test('a failing migration rolls back and says which', async (t) => {
+  const tdb = await createTestDatabase();
+  t.teardown(tdb.drop);
+  const bad = [...migrations, { id: '999-bad', sql: 'CREATE TABLE zz (a int); SELECT nonsense_fn();' }];
+  const err = await migrate(tdb.db, bad).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  t.ok(isHubError(err) && err.code === 'store.migration_failed' && err.message.includes('999-bad'));
+  const zz = await tdb.db.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'zz'");
+  t.equal(zz.rowCount, 0, 'partial DDL rolled back');
+  await t.rejects(migrate(tdb.db, [{ id: 'bad id', sql: '' }]), { code: 'store.migration_invalid' });
+});

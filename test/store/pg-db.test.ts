@@ -1,0 +1,37 @@
+import t from 'tap';
+import { createTestDatabase } from '../helpers/test-db.js';
+
+t.test('PostgreSQL db: value conventions, commit and rollback', async (t) => {
+  const tdb = await createTestDatabase();
+  t.teardown(tdb.drop);
+  const { db } = tdb;
+  t.equal(db.kind, 'postgres');
+
+  const r = await db.query<{ big: string; num: string; ts: Date; arr: string[]; j: { a: number } }>(
+    `SELECT 9007199254740993::bigint AS big, 1.50::numeric AS num, '2024-01-02T03:04:05.678Z'::timestamptz AS ts,
+            ARRAY['a','b']::text[] AS arr, $1::jsonb AS j`,
+    [JSON.stringify({ a: 1 })],
+  );
+  const row = r.rows[0]!;
+  t.equal(row.big, '9007199254740993', 'bigint as exact string');
+  t.equal(row.num, '1.50', 'numeric as string');
+  t.ok(row.ts instanceof Date);
+  t.equal(row.ts.toISOString(), '2024-01-02T03:04:05.678Z');
+  t.same(row.arr, ['a', 'b']);
+  t.same(row.j, { a: 1 });
+
+  await db.query('CREATE TABLE t1 (v int)');
+  await db.tx(async (q) => {
+    await q.query('INSERT INTO t1 VALUES ($1)', [1]);
+  });
+  await t.rejects(
+    db.tx(async (q) => {
+      await q.query('INSERT INTO t1 VALUES ($1)', [2]);
+      throw new Error('forced');
+    }),
+    /forced/,
+  );
+  const rows = await db.query<{ v: number }>('SELECT v FROM t1 ORDER BY v');
+  t.same(rows.rows.map((x) => x.v), [1], 'rolled-back insert is gone');
+  t.equal(rows.rowCount, 1);
+});
