@@ -1,0 +1,162 @@
+/**
+ * The hub's trust store: CA certificates (PEM) from one folder and CRLs (PEM or DER)
+ * from another, re-read whenever a folder or one of its files changes.
+ */
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { HubError } from '../shared/hub-error.js';
+import { normalizeSerial } from './asn1/certificate-fields.js';
+import { crlIssuedBy, parseCrl, type ParsedCrl } from './crl.js';
+
+export interface TrustStoreOptions {
+  trustDir: string;
+  crlDir: string;
+}
+
+export interface CheckCertificateOptions {
+  /** Instants at which the certificates must be valid (e.g. signing time and now). */
+  at: Date[];
+}
+
+/** The trust decisions the hub makes about certificates. */
+export interface TrustStore {
+  /** Current trust anchors. */
+  anchors(): X509Certificate[];
+  /**
+   * Checks a chain (leaf first, optional intermediates after it). Returns the path
+   * leaf → … → anchor. Throws `HubError` `pki.weak_key`, `pki.untrusted_chain`,
+   * `pki.cert_expired` (also not yet valid) or `pki.cert_revoked`.
+   */
+  checkCertificate(certs: X509Certificate[], opts: CheckCertificateOptions): X509Certificate[];
+  /** True when a trusted CRL lists the certificate. */
+  isRevoked(cert: X509Certificate): boolean;
+}
+
+/** Smallest RSA modulus the hub accepts. */
+export const MIN_RSA_BITS = 2048;
+
+interface Loaded {
+  stamp: string;
+  anchors: X509Certificate[];
+  crls: { crl: ParsedCrl; issuer: X509Certificate }[];
+}
+
+/** Folder fingerprint: names, sizes and mtimes of the folder and its files. */
+function stampOf(dir: string): string {
+  if (!existsSync(dir)) return 'absent';
+  const parts = [String(statSync(dir).mtimeMs)];
+  for (const name of readdirSync(dir).sort()) {
+    const st = statSync(path.join(dir, name));
+    parts.push(`${name}:${st.size}:${st.mtimeMs}`);
+  }
+  return parts.join('|');
+}
+
+function readPemCertificates(file: string): X509Certificate[] {
+  const text = readFileSync(file, 'latin1');
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+  return blocks.map((b) => new X509Certificate(b));
+}
+
+/** Refuses keys that are too weak to trust (RSA < 2048 bits). */
+export function assertStrongKey(cert: X509Certificate): void {
+  const key = cert.publicKey;
+  if (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') {
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits < MIN_RSA_BITS) {
+      throw new HubError('pki.weak_key', `RSA key of ${bits} bits is below the ${MIN_RSA_BITS}-bit minimum`, { status: 422, details: { bits } });
+    }
+  }
+}
+
+function describe(cert: X509Certificate): string {
+  return cert.subject.replace(/\n/g, ', ');
+}
+
+/** Creates a trust store over a folder of CA certificates and a folder of CRLs. */
+export function createTrustStore(opts: TrustStoreOptions): TrustStore {
+  let loaded: Loaded | null = null;
+
+  function load(): Loaded {
+    const stamp = `${stampOf(opts.trustDir)}#${stampOf(opts.crlDir)}`;
+    if (loaded && loaded.stamp === stamp) return loaded;
+    const anchors: X509Certificate[] = [];
+    if (existsSync(opts.trustDir)) {
+      for (const name of readdirSync(opts.trustDir).sort()) {
+        if (!/\.(pem|crt|cer)$/i.test(name)) continue;
+        anchors.push(...readPemCertificates(path.join(opts.trustDir, name)));
+      }
+    }
+    const crls: Loaded['crls'] = [];
+    if (existsSync(opts.crlDir)) {
+      for (const name of readdirSync(opts.crlDir).sort()) {
+        if (!/\.(pem|crl|der)$/i.test(name)) continue;
+        let crl: ParsedCrl;
+        try {
+          crl = parseCrl(readFileSync(path.join(opts.crlDir, name)));
+        } catch {
+          continue; // An unreadable CRL revokes nothing; its issuer's other CRLs still count.
+        }
+        // Only CRLs signed by a trust anchor count: anyone can drop a file in a folder.
+        const issuer = anchors.find((a) => crlIssuedBy(crl, a));
+        if (issuer) crls.push({ crl, issuer });
+      }
+    }
+    loaded = { stamp, anchors, crls };
+    return loaded;
+  }
+
+  function revokedBy(cert: X509Certificate, state: Loaded): boolean {
+    const serial = normalizeSerial(cert.serialNumber);
+    return state.crls.some(({ crl, issuer }) => cert.checkIssued(issuer) && crl.revoked.has(serial));
+  }
+
+  return {
+    anchors: () => load().anchors.slice(),
+    isRevoked: (cert) => revokedBy(cert, load()),
+    checkCertificate(certs, { at }) {
+      const state = load();
+      const leaf = certs[0];
+      if (!leaf) throw new HubError('pki.untrusted_chain', 'No certificate given', { status: 422 });
+      for (const c of certs) assertStrongKey(c);
+
+      // Walk up: an anchor that issued the current certificate ends the path, else an intermediate from the list.
+      const chain: X509Certificate[] = [leaf];
+      let current = leaf;
+      for (let depth = 0; ; depth++) {
+        const issuedBy = (c: X509Certificate): boolean => current.checkIssued(c) && current.verify(c.publicKey);
+        const anchor = state.anchors.find((a) => a.fingerprint256 === current.fingerprint256) ?? state.anchors.find(issuedBy);
+        if (anchor) {
+          if (anchor !== current) chain.push(anchor);
+          break;
+        }
+        const next = depth < 8 ? certs.find((c) => !chain.includes(c) && issuedBy(c)) : undefined;
+        if (!next) {
+          throw new HubError('pki.untrusted_chain', `Certificate "${describe(leaf)}" does not chain to a trusted CA`, { status: 422 });
+        }
+        chain.push(next);
+        current = next;
+      }
+
+      for (const c of chain) {
+        const from = new Date(c.validFrom).getTime();
+        const to = new Date(c.validTo).getTime();
+        for (const t of at) {
+          if (t.getTime() < from || t.getTime() > to) {
+            throw new HubError('pki.cert_expired', `Certificate "${describe(c)}" is not valid at ${t.toISOString()} (valid ${c.validFrom} – ${c.validTo})`, {
+              status: 422,
+              details: { at: t.toISOString(), validFrom: c.validFrom, validTo: c.validTo },
+            });
+          }
+        }
+      }
+      for (const c of chain) {
+        if (revokedBy(c, state)) {
+          throw new HubError('pki.cert_revoked', `Certificate "${describe(c)}" (serial ${c.serialNumber}) is revoked`, { status: 422, details: { serial: c.serialNumber } });
+        }
+      }
+      return chain;
+    },
+  };
+}

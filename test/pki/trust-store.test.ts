@@ -1,0 +1,72 @@
+import t from 'tap';
+import { X509Certificate } from 'node:crypto';
+import { mkdirSync, writeFileSync, readFileSync, copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { createTrustStore } from '../../src/pki/trust-store.js';
+import { parseCrl, buildCrl } from '../../src/pki/crl.js';
+import { pemToDer } from '../../src/pki/asn1/x509-signer.js';
+import { normalizeSerial } from '../../src/pki/asn1/certificate-fields.js';
+import { makePkiFixtures } from './helpers/pki-fixtures.js';
+
+const fx = makePkiFixtures();
+t.teardown(fx.cleanup);
+const store = createTrustStore({ trustDir: fx.layout.trustDir, crlDir: fx.layout.crlDir });
+const x = (pem: string): X509Certificate => new X509Certificate(pem);
+const now = { at: [new Date()] };
+
+t.test('a dev agency certificate chains to the dev CA', async (t) => {
+  const chain = store.checkCertificate([x(fx.agencyA.certPem)], now);
+  t.equal(chain.length, 2);
+  t.equal(chain[1]!.fingerprint256, x(fx.ca.certPem).fingerprint256);
+  store.checkCertificate([x(fx.agencyAEcdsa.certPem)], now);
+});
+
+t.test('each refusal has its own code', async (t) => {
+  t.throws(() => store.checkCertificate([x(fx.agencyAExpired.certPem)], now), { code: 'pki.cert_expired' });
+  t.throws(() => store.checkCertificate([x(fx.agencyA.certPem)], { at: [new Date('2001-01-01')] }), { code: 'pki.cert_expired' }, 'not yet valid');
+  t.throws(() => store.checkCertificate([x(fx.agencyARevoked.certPem)], now), { code: 'pki.cert_revoked' });
+  t.throws(() => store.checkCertificate([x(fx.agencyAUntrusted.certPem)], now), { code: 'pki.untrusted_chain' });
+  t.throws(() => store.checkCertificate([x(fx.agencyAWeak.certPem)], now), { code: 'pki.weak_key' });
+  t.throws(() => store.checkCertificate([], now), { code: 'pki.untrusted_chain' });
+});
+
+t.test('CRL round trip, PEM and DER', async (t) => {
+  const pem = readFileSync(fx.layout.caCrl);
+  const crl = parseCrl(pem);
+  t.ok(crl.revoked.has(normalizeSerial(x(fx.agencyARevoked.certPem).serialNumber)));
+  t.equal(crl.revoked.size, 1);
+  const der = parseCrl(pemToDer(pem.toString(), 'X509 CRL'));
+  t.same([...der.revoked.keys()], [...crl.revoked.keys()]);
+  t.throws(() => parseCrl(Buffer.from('not a crl')), { code: 'pki.malformed_crl' });
+});
+
+t.test('folders are re-read on change; a CRL not signed by an anchor revokes nothing', async (t) => {
+  const agencyB = x(fx.agencyB.certPem);
+  store.checkCertificate([agencyB], now);
+  // Forged CRL (signed by agency A's key, claiming the CA's name) must be ignored.
+  const forged = buildCrl({ issuerCertPem: fx.ca.certPem, issuerKeyPem: fx.agencyA.keyPem, revoked: [{ serial: agencyB.serialNumber, revokedAt: new Date() }] });
+  writeFileSync(path.join(fx.layout.crlDir, 'forged.pem'), forged);
+  store.checkCertificate([agencyB], now);
+  // A genuine one in DER counts at once.
+  const real = buildCrl({ issuerCertPem: fx.ca.certPem, issuerKeyPem: fx.ca.keyPem, revoked: [{ serial: agencyB.serialNumber, revokedAt: new Date() }] });
+  writeFileSync(path.join(fx.layout.crlDir, 'extra.crl'), pemToDer(real, 'X509 CRL'));
+  t.throws(() => store.checkCertificate([agencyB], now), { code: 'pki.cert_revoked' });
+  // A new file in the trust folder is seen without restarting.
+  mkdirSync(fx.layout.trustDir, { recursive: true });
+  copyFileSync(fx.layout.caCert, path.join(fx.layout.trustDir, 'copy.pem'));
+  t.equal(store.anchors().length, 2);
+});
+
+t.test('an intermediate in the list completes the chain', async (t) => {
+  const { issuePartyCertificate } = await import('../../src/pki/issue-agency-certificate.js');
+  const { issueCertificate } = await import('../../src/pki/issue-certificate.js');
+  const { generateKeyPem } = await import('../../src/pki/generate-key.js');
+  const k = generateKeyPem('rsa-2048');
+  const subCaPem = issueCertificate({
+    subject: { commonName: 'Sub CA' }, publicKeyPem: k.publicKeyPem, issuerCertPem: fx.ca.certPem, issuerKeyPem: fx.ca.keyPem,
+    notBefore: new Date(Date.now() - 1000), notAfter: new Date(Date.now() + 86_400_000), keyUsage: ['keyCertSign'], isCa: true,
+  });
+  const leaf = issuePartyCertificate({ ca: { certPem: subCaPem, keyPem: k.privateKeyPem }, profile: { kind: 'agency', organId: 'X' } });
+  t.throws(() => store.checkCertificate([x(leaf.certPem)], now), { code: 'pki.untrusted_chain' });
+  t.equal(store.checkCertificate([x(leaf.certPem), x(subCaPem)], now).length, 3);
+});
