@@ -1,0 +1,30 @@
+/** Every kind of event in the exchange log. Names never change once shipped. */
+export const AUDIT_EVENT_TYPES = [
+  'message.accepted',
+  'message.rejected',
+  'delivery.queued',
+  'delivery.pushed',
+  'delivery.retried',
+  'delivery.failed',
+  'delivery.fetched',
+  'delivery.acknowledged',
+  'delivery.undeliverable',
+  'status.routed',
+  'message.linked',
+  'directory.changed',
+  'certificate.changed',
+  'policy.changed',
+  'audit.queried',
+  'audit.exported',
+  'audit.checkpoint',
+  'document.purged',
+  'user.changed',
+] as const;
+
+/** One of {@link AUDIT_EVENT_TYPES}. */
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+/** True when `s` names a known event type. */
+export function isAuditEventType(s: string): s is AuditEventType {
+  return (AUDIT_EVENT_TYPES as readonly string[]).includes(s);
+}

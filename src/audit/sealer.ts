@@ -1,0 +1,207 @@
+/**
+ * The sealer: the only writer of `audit_chain`. Writers insert events
+ * concurrently; the sealer, holding an advisory lock (one sealer at a time
+ * across every process), takes committed events not yet chained, in id order,
+ * and gives them consecutive `seq` values and hashes. Sequence numbers are
+ * gap-free by construction: only committed rows get one, from one writer.
+ * It also signs checkpoints of the chain head (docs/audit.md).
+ */
+import type { Logger } from 'pino';
+import type { Db, Queryable } from '../store/db.js';
+import { isListenable } from '../store/listenable.js';
+import type { AuditSigner } from './audit-signer.js';
+import { appendAuditEvent } from './append-event.js';
+import { chainHash, GENESIS_HASH, recordDigest } from './chain-hash.js';
+import { checkpointPayload } from './checkpoint-payload.js';
+import { recordFromRow } from './record-from-row.js';
+import { RECORD_COLUMNS, type RecordRow } from './sql-fragments.js';
+
+/** Advisory lock key held (per transaction) by the sealer ("edocseal"). */
+const SEAL_LOCK = BigInt.asIntN(64, 0x65646f637365616cn).toString();
+
+export interface ChainHead {
+  /** '0' before the first entry. */
+  seq: string;
+  hash: string;
+}
+
+export interface AuditSealerOptions {
+  db: Db;
+  signer: AuditSigner;
+  log?: Logger;
+  /** Sign a checkpoint at least this often when there is something new (ms). */
+  checkpointIntervalMs: number;
+  /** …and whenever this many entries were added since the last one. */
+  checkpointEveryEntries: number;
+  /** Events chained per transaction; default 5000. */
+  batchSize?: number;
+  /** Poll period when no notification arrives; default 200 ms. */
+  pollMs?: number;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+export interface AuditSealer {
+  /** Chains everything committed and pending now, signing checkpoints when due. */
+  sealOnce(): Promise<{ sealed: number; head: ChainHead }>;
+  /** Signs a checkpoint of the current head now if anything is new since the last one. */
+  checkpointNow(): Promise<boolean>;
+  /** Runs in the background until `stop()`. */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+async function readHead(q: Queryable): Promise<ChainHead> {
+  const r = await q.query<ChainHead>('SELECT seq, hash FROM audit_chain ORDER BY seq DESC LIMIT 1');
+  return r.rows[0] ?? { seq: '0', hash: GENESIS_HASH };
+}
+
+/** Creates a sealer; nothing runs until `sealOnce()` or `start()`. */
+export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
+  const { db, signer, log } = opts;
+  const batchSize = opts.batchSize ?? 5000;
+  const pollMs = opts.pollMs ?? 200;
+  const now = opts.now ?? (() => new Date());
+  let startedAt = now().getTime();
+
+  async function maybeCheckpoint(q: Queryable, head: ChainHead, force: boolean): Promise<boolean> {
+    if (head.seq === '0') return false;
+    const last = await q.query<{ seq: string; at: Date }>('SELECT seq, at FROM audit_checkpoints ORDER BY seq DESC LIMIT 1');
+    const lastSeq = last.rows[0]?.seq ?? '0';
+    const added = BigInt(head.seq) - BigInt(lastSeq);
+    if (added <= 0n) return false;
+    const since = now().getTime() - (last.rows[0]?.at.getTime() ?? startedAt);
+    if (!force && added < BigInt(opts.checkpointEveryEntries) && since < opts.checkpointIntervalMs) return false;
+    // A checkpoint's own event must not be the only news, or checkpoints would beget checkpoints.
+    const news = await q.query(
+      `SELECT 1 FROM audit_chain c JOIN audit_events e ON e.id = c.event_id
+       WHERE c.seq > $1 AND e.type <> 'audit.checkpoint' LIMIT 1`,
+      [lastSeq],
+    );
+    if (news.rowCount === 0) return false;
+    const at = now().toISOString();
+    const signature = signer.sign(checkpointPayload({ seq: head.seq, hash: head.hash, at })).toString('base64');
+    await q.query(
+      `INSERT INTO audit_checkpoints (seq, hash, at, algorithm, signature, certificate_pem) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [head.seq, head.hash, at, signer.algorithm, signature, signer.certificatePem],
+    );
+    await appendAuditEvent(q, {
+      type: 'audit.checkpoint',
+      actor: 'hub',
+      organs: [],
+      data: { seq: head.seq, hash: head.hash, at, algorithm: signer.algorithm },
+    });
+    log?.info({ seq: head.seq }, 'audit checkpoint signed');
+    return true;
+  }
+
+  /** One transaction: chain up to batchSize pending events. Null when another sealer holds the lock. */
+  async function sealBatch(forceCheckpoint: boolean): Promise<{ sealed: number; head: ChainHead; checkpointed: boolean } | null> {
+    return db.tx(async (q) => {
+      const lock = await q.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [SEAL_LOCK]);
+      if (!lock.rows[0]?.ok) return null;
+      let head = await readHead(q);
+      const pending = await q.query<RecordRow>(
+        `SELECT ${RECORD_COLUMNS} FROM audit_pending p JOIN audit_events e ON e.id = p.event_id
+         ORDER BY p.event_id LIMIT $1`,
+        [batchSize],
+      );
+      const n = pending.rows.length;
+      if (n > 0) {
+        const seqs: string[] = [];
+        const ids: string[] = [];
+        const prevs: string[] = [];
+        const hashes: string[] = [];
+        let seq = BigInt(head.seq);
+        let prev = head.hash;
+        for (const row of pending.rows) {
+          seq += 1n;
+          const s = seq.toString();
+          const hash = chainHash(prev, recordDigest(recordFromRow(s, row)));
+          seqs.push(s);
+          ids.push(row.event_id);
+          prevs.push(prev);
+          hashes.push(hash);
+          prev = hash;
+        }
+        await q.query(
+          `INSERT INTO audit_chain (seq, event_id, prev_hash, hash)
+           SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])`,
+          [seqs, ids, prevs, hashes],
+        );
+        await q.query('DELETE FROM audit_pending WHERE event_id = ANY($1::bigint[])', [ids]);
+        head = { seq: seq.toString(), hash: prev };
+      }
+      const checkpointed = await maybeCheckpoint(q, head, forceCheckpoint);
+      return { sealed: n, head, checkpointed };
+    });
+  }
+
+  async function sealOnce(): Promise<{ sealed: number; head: ChainHead }> {
+    let sealed = 0;
+    for (;;) {
+      const r = await sealBatch(false);
+      if (r === null) return { sealed, head: await readHead(db) };
+      sealed += r.sealed;
+      // A full batch means more may wait; a checkpoint added an event to chain.
+      if (r.sealed < batchSize && !r.checkpointed) return { sealed, head: r.head };
+    }
+  }
+
+  let running = false;
+  let loop: Promise<void> | null = null;
+  let wake: (() => void) | null = null;
+  let unlisten: (() => Promise<void>) | null = null;
+
+  async function runLoop(): Promise<void> {
+    if (isListenable(db)) {
+      try {
+        unlisten = await db.listen('audit_events', () => wake?.());
+      } catch (err) {
+        log?.warn({ err }, 'audit sealer cannot LISTEN; polling only');
+      }
+    }
+    while (running) {
+      let delay = pollMs;
+      try {
+        await sealOnce();
+      } catch (err) {
+        log?.error({ err }, 'audit sealer failed; retrying');
+        delay = Math.max(pollMs, 1000);
+      }
+      if (!running) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+    }
+    if (unlisten) await unlisten().catch(() => undefined);
+    unlisten = null;
+  }
+
+  return {
+    sealOnce,
+    async checkpointNow() {
+      await sealOnce();
+      const r = await sealBatch(true);
+      if (r?.checkpointed) await sealOnce();
+      return r?.checkpointed ?? false;
+    },
+    start() {
+      if (running) return;
+      running = true;
+      startedAt = now().getTime();
+      loop = runLoop();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+      loop = null;
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Verifies a stretch of the chain: seq contiguity, every hash recomputed from
+ * the records (or given digests), links between entries, and every checkpoint
+ * (signature, certificate issued by the CA, hash equal to the entry at its seq).
+ * Stops at the first failing entry and names its seq.
+ */
+import { X509Certificate } from 'node:crypto';
+import type { AuditCheckpoint, ChainEntry } from './audit-record.js';
+import { chainHash, GENESIS_HASH, recordDigest } from './chain-hash.js';
+import { verifyCheckpoint } from './verify-checkpoint.js';
+import { HubError } from '../shared/hub-error.js';
+
+export interface VerifyOptions {
+  /** PEM of the hub's CA certificate. */
+  caCertPem: string;
+  /** The source starts at seq 1 (whole database): the first prevHash must be the genesis value. */
+  fromGenesis?: boolean;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  entries: number;
+  checkpoints: number;
+  /** Entries given only as digests (redacted in an export). */
+  redacted: number;
+  firstSeq?: string;
+  lastSeq?: string;
+  /** Highest seq covered by a valid checkpoint; entries after it are chained but not yet signed. */
+  signedThrough?: string;
+  firstFailure?: { seq: string; reason: string };
+}
+
+function loadCa(pem: string): X509Certificate {
+  try {
+    return new X509Certificate(pem);
+  } catch (e) {
+    throw new HubError('audit.bad_ca', 'the CA certificate is not a valid PEM X.509 certificate', { cause: e });
+  }
+}
+
+/** Checks `source` (in seq order) against `checkpoints`. */
+export async function verifyAuditChain(
+  source: AsyncIterable<ChainEntry>,
+  checkpoints: Iterable<AuditCheckpoint>,
+  opts: VerifyOptions,
+): Promise<VerifyReport> {
+  const ca = loadCa(opts.caCertPem);
+  const report: VerifyReport = { ok: true, entries: 0, checkpoints: 0, redacted: 0 };
+  const failures: { seq: bigint; reason: string }[] = [];
+  const pendingCps = new Map<string, AuditCheckpoint>();
+  for (const cp of checkpoints) {
+    report.checkpoints += 1;
+    const bad = verifyCheckpoint(cp, ca);
+    if (bad) failures.push({ seq: BigInt(cp.seq), reason: bad });
+    else pendingCps.set(cp.seq, cp);
+  }
+  const firstBadCp = failures.reduce<bigint | null>((m, f) => (m === null || f.seq < m ? f.seq : m), null);
+
+  let expected: bigint | null = opts.fromGenesis ? 1n : null;
+  let prev: string | null = opts.fromGenesis ? GENESIS_HASH : null;
+  for await (const e of source) {
+    const seq = BigInt(e.seq);
+    // Entries past a bad checkpoint cannot change the answer.
+    if (firstBadCp !== null && seq > firstBadCp) break;
+    const fail = (at: bigint, reason: string): void => {
+      failures.push({ seq: at, reason });
+    };
+    if (expected !== null && seq !== expected) {
+      fail(expected, seq > expected ? `entry missing (next present is ${e.seq})` : `seq out of order (${e.seq})`);
+      break;
+    }
+    report.firstSeq ??= e.seq;
+    if (prev !== null && e.prevHash !== prev) {
+      fail(seq, 'prev_hash does not match the previous entry');
+      break;
+    }
+    let digest: string;
+    if (e.record) {
+      if (e.record.seq !== e.seq) {
+        fail(seq, 'record seq differs from entry seq');
+        break;
+      }
+      digest = recordDigest(e.record);
+    } else if (e.digest !== undefined) {
+      digest = e.digest;
+      report.redacted += 1;
+    } else {
+      fail(seq, 'the event of this entry is missing');
+      break;
+    }
+    if (chainHash(e.prevHash, digest) !== e.hash) {
+      fail(seq, 'hash does not match the content');
+      break;
+    }
+    const cp = pendingCps.get(e.seq);
+    if (cp) {
+      pendingCps.delete(e.seq);
+      if (cp.hash !== e.hash) {
+        fail(seq, 'checkpoint hash differs from the entry');
+        break;
+      }
+      report.signedThrough = e.seq;
+    }
+    report.entries += 1;
+    report.lastSeq = e.seq;
+    prev = e.hash;
+    expected = seq + 1n;
+  }
+  // A valid checkpoint whose entry never came means entries were removed.
+  if (failures.length === 0) {
+    const last = report.lastSeq === undefined ? null : BigInt(report.lastSeq);
+    for (const cp of pendingCps.values()) {
+      const at = BigInt(cp.seq);
+      if (last !== null && at > last) {
+        failures.push({ seq: last + 1n, reason: `entries missing: a checkpoint covers seq ${cp.seq}` });
+      } else {
+        failures.push({ seq: at, reason: 'checkpoint refers to an entry that is missing' });
+      }
+    }
+  }
+  if (failures.length > 0) {
+    failures.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+    const f = failures[0]!;
+    report.ok = false;
+    report.firstFailure = { seq: f.seq.toString(), reason: f.reason };
+  }
+  return report;
+}

@@ -1,0 +1,39 @@
+/**
+ * Checks one checkpoint: its certificate was issued and signed by the CA and
+ * was valid when it signed, and its signature covers {seq, hash, at}.
+ */
+import { createPublicKey, verify, X509Certificate } from 'node:crypto';
+import type { AuditCheckpoint } from './audit-record.js';
+import { checkpointPayload } from './checkpoint-payload.js';
+
+/** Digest named by the algorithm string (`ecdsa-sha384` → sha384); SHA-256 otherwise. */
+function digestOf(algorithm: string): string {
+  const a = algorithm.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (a.includes('384')) return 'sha384';
+  if (a.includes('512')) return 'sha512';
+  return 'sha256';
+}
+
+/** Null when the checkpoint is good, otherwise the reason. */
+export function verifyCheckpoint(cp: AuditCheckpoint, ca: X509Certificate): string | null {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(cp.certificatePem);
+  } catch {
+    return 'checkpoint certificate is not a valid X.509 certificate';
+  }
+  if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) return 'checkpoint certificate is not issued by the CA';
+  const at = Date.parse(cp.at);
+  if (!(at >= Date.parse(cert.validFrom) && at <= Date.parse(cert.validTo))) {
+    return 'checkpoint was signed outside the certificate validity period';
+  }
+  const data = checkpointPayload(cp);
+  const sig = Buffer.from(cp.signature, 'base64');
+  const key = createPublicKey(cert.publicKey.export({ format: 'pem', type: 'spki' }));
+  const digest = digestOf(cp.algorithm);
+  const ok =
+    key.asymmetricKeyType === 'ec'
+      ? verify(digest, data, { key, dsaEncoding: 'der' }, sig) || verify(digest, data, { key, dsaEncoding: 'ieee-p1363' }, sig)
+      : verify(digest, data, key, sig);
+  return ok ? null : 'checkpoint signature does not verify';
+}
