@@ -11,4 +11,5 @@ export interface CommandEntry {
 }
 
 export const commands: CommandEntry[] = [
+  { name: 'inspect', summary: 'Read an edXML file and show what it contains or why it is refused', load: async () => (await import('./inspect.js')).default },
 ];
