@@ -11,5 +11,6 @@ export interface CommandEntry {
 }
 
 export const commands: CommandEntry[] = [
+  { name: 'start', summary: 'Start the hub (HTTPS API and workers)', load: async () => (await import('./start.js')).default },
   { name: 'inspect', summary: 'Read an edXML file and show what it contains or why it is refused', load: async () => (await import('./inspect.js')).default },
 ];

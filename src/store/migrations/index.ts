@@ -4,7 +4,8 @@
  */
 import type { Migration } from './migration.js';
 import { migration001Audit } from './001-audit.js';
+import { exchangeMigration } from './002-exchange.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [migration001Audit];
+export const migrations: readonly Migration[] = [migration001Audit, exchangeMigration];

@@ -1,0 +1,106 @@
+/**
+ * One push attempt for one delivery, driven by the database state:
+ * claim (queued/retrying → pushing, attempts + 1) → POST with the delivery id
+ * header → 2xx: acknowledged; otherwise retrying, or undeliverable when the
+ * attempts are used up (the sender is told). A delivery that an endpoint
+ * answered 2xx is never pushed again: the claim only takes rows not yet done,
+ * and the X-Edoc-Delivery-Id header lets the endpoint drop a repeat after a
+ * crash between its 2xx and our commit.
+ */
+import type { Logger } from 'pino';
+import { appendAuditEvent } from '../audit/append-event.js';
+import type { Db } from '../store/db.js';
+import { getAgencies } from '../store/agency-repo.js';
+import { transition, type DeliveryRow } from '../store/delivery-repo.js';
+import { getMessage, getMessageBytes } from '../store/message-repo.js';
+import type { PushClient } from './push-client.js';
+
+export type PushOutcome = 'delivered' | 'retry' | 'undeliverable' | 'skipped';
+
+export interface PushDeps {
+  db: Db;
+  client: PushClient;
+  log: Logger;
+  maxAttempts: number;
+  timeoutMs: number;
+  /** Called after a delivery became undeliverable (tells the sender). */
+  onUndeliverable?: (d: DeliveryRow) => Promise<void>;
+}
+
+export async function pushDelivery(deps: PushDeps, deliveryId: string): Promise<{ outcome: PushOutcome; error?: string }> {
+  const claimed = await transition(deps.db, deliveryId, ['queued', 'retrying', 'pushing'], 'pushing', { incrementAttempts: true });
+  if (!claimed) return { outcome: 'skipped' };
+  const message = await getMessage(deps.db, claimed.message_id);
+  const bytes = message ? await getMessageBytes(deps.db, claimed.message_id) : null;
+  const agency = (await getAgencies(deps.db, [claimed.recipient])).get(claimed.recipient);
+  const log = deps.log.child({ deliveryId, messageId: claimed.message_id, recipient: claimed.recipient, attempt: claimed.attempts });
+
+  let error: string;
+  if (!message || !bytes) {
+    error = 'the message bytes are no longer stored';
+  } else if (!agency || agency.delivery.mode !== 'push') {
+    error = `${claimed.recipient} has no push endpoint in the directory`;
+  } else {
+    const endpoint = agency.delivery.endpoint;
+    try {
+      const res = await deps.client.post({
+        endpoint,
+        bytes,
+        timeoutMs: deps.timeoutMs,
+        headers: {
+          'x-edoc-delivery-id': claimed.id,
+          'x-edoc-message-id': message.id,
+          'x-edoc-from': message.from_organ,
+          'x-edoc-sha256': message.sha256,
+          'x-edoc-attempt': String(claimed.attempts),
+        },
+      });
+      if (res.status >= 200 && res.status < 300) {
+        await deps.db.tx(async (q) => {
+          const done = await transition(q, claimed.id, ['pushing'], 'acknowledged', { ack_result: 'done', stamp: 'delivered_at', last_error: null });
+          await q.query('UPDATE deliveries SET acked_at = COALESCE(acked_at, now()) WHERE id = $1', [claimed.id]);
+          if (done) {
+            await appendAuditEvent(q, {
+              type: 'delivery.pushed',
+              actor: 'hub',
+              organs: [message.from_organ, claimed.recipient],
+              messageId: message.id,
+              deliveryId: claimed.id,
+              documentId: message.document_id,
+              data: { recipient: claimed.recipient, endpoint, httpStatus: res.status, attempt: claimed.attempts },
+            });
+          }
+        });
+        log.info({ httpStatus: res.status }, 'pushed');
+        return { outcome: 'delivered' };
+      }
+      error = `endpoint answered HTTP ${res.status}${res.body ? `: ${res.body.slice(0, 200)}` : ''}`;
+    } catch (e) {
+      error = `push failed: ${(e as Error).message}`;
+    }
+  }
+
+  const exhausted = claimed.attempts >= deps.maxAttempts;
+  const failed = await deps.db.tx(async (q) => {
+    const next = await transition(q, claimed.id, ['pushing'], exhausted ? 'undeliverable' : 'retrying', { last_error: error });
+    if (next) {
+      await appendAuditEvent(q, {
+        type: exhausted ? 'delivery.undeliverable' : 'delivery.retried',
+        actor: 'hub',
+        organs: [message?.from_organ ?? claimed.recipient, claimed.recipient],
+        messageId: claimed.message_id,
+        deliveryId: claimed.id,
+        ...(message ? { documentId: message.document_id } : {}),
+        data: { recipient: claimed.recipient, attempt: claimed.attempts, error },
+      });
+    }
+    return next;
+  });
+  if (exhausted) {
+    log.warn({ error }, 'undeliverable: attempts used up');
+    if (failed && deps.onUndeliverable) await deps.onUndeliverable(failed);
+    return { outcome: 'undeliverable', error };
+  }
+  log.info({ error }, 'push failed; will retry');
+  return { outcome: 'retry', error };
+}

@@ -1,0 +1,296 @@
+/**
+ * Accepting a submitted message — the story of the hub's front door:
+ * check size → parse → the caller is From → every recipient is known →
+ * signature per the sender's policy → duplicate/conflict check → commit the
+ * exact bytes, the deliveries, the statuses and the log entries in ONE
+ * transaction → hand push deliveries to the queue. "Accepted" is answered only
+ * after the commit; the queue step may be lost and is repaired by the reconciler.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { HubError, isHubError } from '../shared/hub-error.js';
+import { readEdxmlDocument } from '../edxml/read-edxml.js';
+import type { EdxmlMessage, StatusMessage } from '../edxml/types.js';
+import type { Agency } from '../directory/agency.js';
+import { getAgencies } from '../store/agency-repo.js';
+import type { Queryable } from '../store/db.js';
+import { findDuplicate, findLatestDocument, insertMessage, type MessageRow } from '../store/message-repo.js';
+import { insertDeliveries, type NewDelivery } from '../store/delivery-repo.js';
+import { findDocumentBetween, insertBusinessStatus } from '../store/status-repo.js';
+import { appendAuditEvent } from '../audit/append-event.js';
+import type { ExchangeDeps } from './exchange-deps.js';
+import type { SignatureVerdict } from './signature-verdict.js';
+
+export interface AcceptResult {
+  /** true when these exact bytes had been accepted before: the first answer is returned, nothing is delivered again. */
+  duplicate: boolean;
+  id: string;
+  sha256: string;
+  kind: 'edoc' | 'status';
+  from: string;
+  to: string[];
+  documentId: string;
+  acceptedAt: string;
+  signature: SignatureVerdict;
+}
+
+/** Statuses a document's recipient reports; 13 (take-back request) comes from the document's sender. */
+const SENDER_STATUSES = new Set(['13']);
+
+function answer(row: MessageRow, duplicate: boolean): AcceptResult {
+  return {
+    duplicate,
+    id: row.id,
+    sha256: row.sha256,
+    kind: row.kind,
+    from: row.from_organ,
+    to: row.recipients,
+    documentId: row.document_id,
+    acceptedAt: row.accepted_at.toISOString(),
+    signature: row.signature as unknown as SignatureVerdict,
+  };
+}
+
+function uniqueInOrder(ids: string[]): string[] {
+  return [...new Set(ids)];
+}
+
+/** Everything about a submission that can be decided before the transaction. */
+interface Checked {
+  message: EdxmlMessage;
+  sender: Agency;
+  recipients: Map<string, Agency>;
+  to: string[];
+  verdict: SignatureVerdict;
+  sha256: string;
+}
+
+async function check(deps: ExchangeDeps, callerOrganId: string, bytes: Buffer, sha256: string): Promise<Checked> {
+  const { message, doc } = readEdxmlDocument(bytes, { maxBytes: deps.config.maxMessageBytes, maxDepth: deps.config.maxXmlDepth });
+  const from = message.from.organId;
+  if (from !== callerOrganId) {
+    throw new HubError('exchange.from_mismatch', `From/OrganId is ${from} but the client certificate belongs to ${callerOrganId}`, {
+      status: 403,
+      organId: from,
+      element: 'From',
+    });
+  }
+  const to = uniqueInOrder(message.to);
+  const agencies = await getAgencies(deps.db, [from, ...to]);
+  const sender = agencies.get(from);
+  if (!sender || !sender.active) {
+    throw new HubError('exchange.unknown_sender', `the sending agency ${from} is not in the directory or not active`, { status: 403, organId: from });
+  }
+  const limit = sender.limits.maxMessageBytes;
+  if (limit !== undefined && bytes.length > limit) {
+    throw new HubError('exchange.too_large', `the message is ${bytes.length} bytes; ${from} may send at most ${limit}`, { status: 413, organId: from });
+  }
+  for (const id of to) {
+    const a = agencies.get(id);
+    if (!a || !a.active) {
+      throw new HubError('exchange.unknown_recipient', `recipient ${id} is not in the hub's agency directory`, {
+        status: 422,
+        organId: id,
+        element: message.kind === 'status' ? 'ResponseFor' : 'To',
+      });
+    }
+  }
+  const verdict = deps.signatures.check(doc, message, sender);
+  if (sender.signaturePolicy === 'required' && verdict.status !== 'valid') {
+    const code = verdict.status === 'missing' ? 'pki.signature_missing' : verdict.code;
+    const reason = verdict.status === 'missing' ? 'the message is not signed' : verdict.reason;
+    throw new HubError(code, `signature refused under the "required" policy of ${from}: ${reason}`, {
+      status: 422,
+      organId: from,
+      element: 'Signature',
+      details: { signature: verdict },
+    });
+  }
+  return { message, sender, recipients: agencies, to, verdict, sha256 };
+}
+
+function summaryOf(message: EdxmlMessage): Record<string, unknown> {
+  // Metadata only: the attachments' bytes stay in the stored message.
+  return JSON.parse(JSON.stringify(message)) as Record<string, unknown>;
+}
+
+async function linkOriginal(q: Queryable, m: EdxmlMessage): Promise<MessageRow | null> {
+  if (m.kind !== 'edoc' || m.businessDocType === 0) return null;
+  if (m.businessDocType === 3) {
+    for (const r of m.business?.replacementInfoList ?? []) {
+      if (r.documentId) {
+        const found = await findLatestDocument(q, m.from.organId, r.documentId);
+        if (found) return found;
+      }
+    }
+  }
+  return findLatestDocument(q, m.from.organId, m.documentId);
+}
+
+async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer): Promise<{ row: MessageRow; duplicate: boolean; pushIds: string[] }> {
+  const m = c.message;
+  const from = m.from.organId;
+  return deps.db.tx(async (q) => {
+    // Serialise submissions under one (sender, DocumentId) so the duplicate and conflict checks hold.
+    await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${from}\u0000${m.documentId}`]);
+    const dup = await findDuplicate(q, from, m.kind, m.documentId, c.sha256);
+    if (dup) return { row: dup, duplicate: true, pushIds: [] };
+
+    let related: MessageRow | { id: string; from_organ: string } | null;
+    if (m.kind === 'edoc') {
+      const previous = await findLatestDocument(q, from, m.documentId);
+      if (previous && m.businessDocType === 0) {
+        throw new HubError(
+          'exchange.document_id_conflict',
+          `DocumentId ${m.documentId} was already used by ${from} for different content (message ${previous.id}); send it as an update (2), replacement (3) or recall (1)`,
+          { status: 409, element: 'DocumentId', details: { existingMessageId: previous.id } },
+        );
+      }
+      related = await linkOriginal(q, m);
+    } else {
+      related = await statusTarget(q, m);
+    }
+
+    const id = randomUUID();
+    const row = await insertMessage(
+      q,
+      {
+        id,
+        kind: m.kind,
+        from_organ: from,
+        recipients: c.to,
+        document_id: m.documentId,
+        business_doc_type: m.kind === 'edoc' ? m.businessDocType : null,
+        status_code: m.kind === 'status' ? m.statusCode : null,
+        sha256: c.sha256,
+        size: bytes.length,
+        subject: m.kind === 'edoc' ? (m.subject ?? null) : (m.description ?? null),
+        code_number: m.kind === 'edoc' ? (m.code?.codeNumber ?? null) : null,
+        code_notation: m.kind === 'edoc' ? (m.code?.codeNotation ?? null) : null,
+        priority: m.kind === 'edoc' ? (m.otherInfo?.priority ?? null) : null,
+        signature: c.verdict as unknown as Record<string, unknown>,
+        summary: summaryOf(m),
+        related_message_id: related?.id ?? null,
+        generated_by_hub: false,
+      },
+      bytes,
+    );
+    const planned: NewDelivery[] = c.to.map((recipient) => ({
+      id: randomUUID(),
+      messageId: id,
+      recipient,
+      mode: c.recipients.get(recipient)!.delivery.mode,
+    }));
+    const deliveries = await insertDeliveries(q, planned);
+    const organs = [from, ...c.to];
+    await appendAuditEvent(q, {
+      type: 'message.accepted',
+      actor: from,
+      organs,
+      messageId: id,
+      documentId: m.documentId,
+      data: { kind: m.kind, sha256: c.sha256, size: bytes.length, from, to: c.to, signature: c.verdict, businessDocType: row.business_doc_type, statusCode: row.status_code },
+    });
+    for (const d of deliveries) {
+      await appendAuditEvent(q, {
+        type: 'delivery.queued',
+        actor: 'hub',
+        organs: [from, d.recipient],
+        messageId: id,
+        deliveryId: d.id,
+        documentId: m.documentId,
+        data: { recipient: d.recipient, mode: d.mode, state: d.state },
+      });
+    }
+    if (m.kind === 'edoc' && related) {
+      await appendAuditEvent(q, {
+        type: 'message.linked',
+        actor: from,
+        organs,
+        messageId: id,
+        documentId: m.documentId,
+        data: { businessDocType: m.businessDocType, originalMessageId: related.id },
+      });
+    }
+    if (m.kind === 'status' && related) {
+      await insertBusinessStatus(q, {
+        documentMessageId: related.id,
+        reporter: from,
+        statusCode: m.statusCode,
+        description: m.description ?? null,
+        staff: m.staffInfo ? { ...m.staffInfo } : null,
+        reportedAt: m.timestamp ?? null,
+        reportedAtIso: m.timestampIso ?? null,
+        statusMessageId: id,
+      });
+      await appendAuditEvent(q, {
+        type: 'status.routed',
+        actor: from,
+        organs,
+        messageId: id,
+        documentId: m.documentId,
+        data: { statusCode: m.statusCode, documentMessageId: related.id, to: c.to },
+      });
+    }
+    return { row, duplicate: false, pushIds: deliveries.filter((d) => d.mode === 'push').map((d) => d.id) };
+  });
+}
+
+/** A status must be about a document exchanged between its sender and its recipient. */
+async function statusTarget(q: Queryable, m: StatusMessage): Promise<{ id: string; from_organ: string }> {
+  const from = m.from.organId;
+  for (const target of m.to) {
+    // 13 is the document's sender asking to take it back; every other code comes from a recipient.
+    const found = SENDER_STATUSES.has(m.statusCode)
+      ? await findDocumentBetween(q, m.documentId, from, target)
+      : await findDocumentBetween(q, m.documentId, target, from);
+    if (found) return found;
+  }
+  throw new HubError(
+    'exchange.unknown_document',
+    SENDER_STATUSES.has(m.statusCode)
+      ? `status ${m.statusCode} is about DocumentId ${m.documentId}, which ${from} never sent to ${m.to.join(', ')} through this hub`
+      : `status ${m.statusCode} is about DocumentId ${m.documentId}, which ${from} never received from ${m.to.join(', ')} through this hub`,
+    { status: 422, element: 'ResponseFor', organId: m.to[0] },
+  );
+}
+
+/**
+ * Accepts one submission from an authenticated agency. Throws a HubError for
+ * every refusal (after logging it in the exchange log); nothing else is stored.
+ */
+export async function acceptMessage(deps: ExchangeDeps, callerOrganId: string, bytes: Buffer): Promise<AcceptResult> {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  try {
+    const checked = await check(deps, callerOrganId, bytes, sha256);
+    const { row, duplicate, pushIds } = await commit(deps, checked, bytes);
+    if (!duplicate) {
+      deps.metrics.accepted(row.kind);
+      deps.scheduler.schedulePush(pushIds);
+    }
+    deps.log.info(
+      { messageId: row.id, from: row.from_organ, to: row.recipients, documentId: row.document_id, kind: row.kind, duplicate, sha256, size: bytes.length, signature: checked.verdict.status },
+      duplicate ? 'duplicate submission answered with the first acceptance' : 'message accepted',
+    );
+    return answer(row, duplicate);
+  } catch (e) {
+    if (isHubError(e)) await recordRejection(deps, callerOrganId, bytes.length, sha256, e);
+    throw e;
+  }
+}
+
+async function recordRejection(deps: ExchangeDeps, caller: string, size: number, sha256: string, e: HubError): Promise<void> {
+  deps.metrics.rejected(e.code);
+  deps.log.warn({ caller, code: e.code, sha256, size, line: e.line, column: e.column, organId: e.organId }, `message rejected: ${e.message}`);
+  try {
+    await deps.db.tx((q) =>
+      appendAuditEvent(q, {
+        type: 'message.rejected',
+        actor: caller,
+        organs: [caller],
+        data: { code: e.code, status: e.status, sha256, size, line: e.line ?? null, column: e.column ?? null, organId: e.organId ?? null },
+      }),
+    );
+  } catch (logError) {
+    deps.log.error({ err: logError }, 'could not record a rejection in the exchange log');
+  }
+}

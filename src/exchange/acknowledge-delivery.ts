@@ -1,0 +1,53 @@
+/**
+ * Transport acknowledgement by a recipient: "done" (received intact) or "fail"
+ * (could not take it, with a reason that is reported to the sender).
+ * Acknowledging twice with the same result is answered like the first time.
+ */
+import { HubError } from '../shared/hub-error.js';
+import { appendAuditEvent } from '../audit/append-event.js';
+import { getDeliveryForUpdate, transition, type DeliveryRow } from '../store/delivery-repo.js';
+import { getMessage } from '../store/message-repo.js';
+import type { ExchangeDeps } from './exchange-deps.js';
+import { isUuid, notFound } from './read-access.js';
+
+export interface AckInput {
+  result: 'done' | 'fail';
+  reason?: string;
+}
+
+export async function acknowledgeDelivery(deps: ExchangeDeps, callerOrganId: string, deliveryId: string, input: AckInput): Promise<DeliveryRow> {
+  if (!isUuid(deliveryId)) throw notFound('delivery', deliveryId);
+  const row = await deps.db.tx(async (q) => {
+    const d = await getDeliveryForUpdate(q, deliveryId);
+    if (!d || d.recipient !== callerOrganId) throw notFound('delivery', deliveryId);
+    if (d.state === 'acknowledged' || d.state === 'failed') {
+      if (d.ack_result === input.result) return { row: d, changed: false };
+      throw new HubError('exchange.already_acknowledged', `delivery ${deliveryId} was already acknowledged as "${d.ack_result ?? d.state}"`, { status: 409 });
+    }
+    if (d.mode === 'push' && d.state !== 'available' && d.state !== 'fetched') {
+      throw new HubError('exchange.not_acknowledgeable', `delivery ${deliveryId} is ${d.state}; push deliveries are acknowledged by the 2xx answer`, { status: 409 });
+    }
+    const next = await transition(q, deliveryId, ['available', 'fetched'], input.result === 'done' ? 'acknowledged' : 'failed', {
+      ack_result: input.result,
+      ack_reason: input.reason ?? null,
+      stamp: 'acked_at',
+    });
+    if (!next) throw new HubError('exchange.not_acknowledgeable', `delivery ${deliveryId} is ${d.state}`, { status: 409 });
+    const m = await getMessage(q, d.message_id);
+    await appendAuditEvent(q, {
+      type: input.result === 'done' ? 'delivery.acknowledged' : 'delivery.failed',
+      actor: callerOrganId,
+      organs: [m?.from_organ ?? callerOrganId, callerOrganId],
+      messageId: d.message_id,
+      deliveryId,
+      documentId: m?.document_id,
+      data: { result: input.result, reason: input.reason ?? null },
+    });
+    return { row: next, changed: true };
+  });
+  if (row.changed) {
+    deps.metrics.acknowledged(input.result);
+    deps.log.info({ deliveryId, messageId: row.row.message_id, recipient: callerOrganId, result: input.result }, 'delivery acknowledged');
+  }
+  return row.row;
+}

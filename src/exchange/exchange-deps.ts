@@ -1,0 +1,40 @@
+/**
+ * What the exchange use cases need from the rest of the hub. Plain objects,
+ * assembled once in src/hub/; the HTTP routes, the worker and the CLI share them.
+ */
+import type { Logger } from 'pino';
+import type { HubConfig } from '../config/config.js';
+import type { Db } from '../store/db.js';
+import type { Agency } from '../directory/agency.js';
+import type { EdxmlMessage } from '../edxml/types.js';
+import type { XmlDocument } from '../edxml/xml/tree.js';
+import type { SignatureVerdict } from './signature-verdict.js';
+
+/** Checks the XML signature of a parsed message for the sending agency's policy. */
+export interface SignatureChecker {
+  check(doc: XmlDocument, message: EdxmlMessage, sender: Agency): SignatureVerdict;
+}
+
+/** Hands committed push deliveries to the queue; must never throw (the reconciler repairs misses). */
+export interface DeliveryScheduler {
+  schedulePush(deliveryIds: string[]): void;
+}
+
+/** Counters the use cases report (Prometheus in the hub, no-op in tools). */
+export interface ExchangeMetrics {
+  accepted(kind: string): void;
+  rejected(code: string): void;
+  acknowledged(result: string): void;
+}
+
+export interface ExchangeDeps {
+  config: HubConfig;
+  db: Db;
+  log: Logger;
+  signatures: SignatureChecker;
+  scheduler: DeliveryScheduler;
+  metrics: ExchangeMetrics;
+  now?: () => Date;
+}
+
+export const noMetrics: ExchangeMetrics = { accepted() {}, rejected() {}, acknowledged() {} };

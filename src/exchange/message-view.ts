@@ -1,0 +1,79 @@
+/** The JSON views of messages and deliveries that the API and CLI show. */
+import type { MessageRow } from '../store/message-repo.js';
+import type { DeliveryRow } from '../store/delivery-repo.js';
+import type { SignatureVerdict } from './signature-verdict.js';
+
+export interface MessageHeaderView {
+  id: string;
+  kind: 'edoc' | 'status';
+  from: string;
+  to: string[];
+  documentId: string;
+  subject: string | null;
+  code: string | null;
+  statusCode: string | null;
+  businessDocType: number | null;
+  priority: number | null;
+  sha256: string;
+  size: number;
+  signature: SignatureVerdict;
+  relatedMessageId: string | null;
+  acceptedAt: string;
+}
+
+export function messageHeaderView(m: MessageRow): MessageHeaderView {
+  const code = [m.code_number, m.code_notation].filter(Boolean).join('/');
+  return {
+    id: m.id,
+    kind: m.kind,
+    from: m.from_organ,
+    to: m.recipients,
+    documentId: m.document_id,
+    subject: m.subject,
+    code: code || null,
+    statusCode: m.status_code,
+    businessDocType: m.business_doc_type,
+    priority: m.priority,
+    sha256: m.sha256,
+    size: m.size,
+    signature: m.signature as unknown as SignatureVerdict,
+    relatedMessageId: m.related_message_id,
+    acceptedAt: m.accepted_at.toISOString(),
+  };
+}
+
+export interface DeliveryView {
+  id: string;
+  recipient: string;
+  mode: 'pull' | 'push';
+  state: DeliveryRow['state'];
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deliveredAt: string | null;
+  fetchedAt: string | null;
+  acknowledgedAt: string | null;
+  ackResult: 'done' | 'fail' | null;
+  ackReason: string | null;
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export function deliveryView(d: DeliveryRow): DeliveryView {
+  return {
+    id: d.id,
+    recipient: d.recipient,
+    mode: d.mode,
+    state: d.state,
+    attempts: d.attempts,
+    lastError: d.last_error,
+    createdAt: d.created_at.toISOString(),
+    updatedAt: d.updated_at.toISOString(),
+    deliveredAt: iso(d.delivered_at),
+    fetchedAt: iso(d.fetched_at),
+    acknowledgedAt: iso(d.acked_at),
+    ackResult: d.ack_result,
+    ackReason: d.ack_reason,
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * The Fastify application: HTTPS with optional client certificates (agencies
+ * and auditors present one; health, docs and the console do not need one),
+ * the edXML body parser, authentication, OpenAPI at /docs, and the route groups.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { HubServices } from '../hub/hub-services.js';
+import { errorHandler } from './error-handler.js';
+import { messageRoutes } from './routes/message-routes.js';
+import { inboxRoutes } from './routes/inbox-routes.js';
+import { agencyRoutes } from './routes/agency-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { HubError } from '../shared/hub-error.js';
+import './caller.js';
+
+export interface TlsMaterial {
+  key: string;
+  cert: string;
+  /** CA certificates agency client certificates must chain to. */
+  ca: string[];
+}
+
+export async function buildApp(s: HubServices, tls: TlsMaterial | null): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: s.log,
+    requestIdHeader: 'x-request-id',
+    bodyLimit: s.config.maxMessageBytes + 64 * 1024,
+    ...(tls ? { https: { key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: true, rejectUnauthorized: false } } : {}),
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
+  }) as unknown as FastifyInstance;
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) => {
+    void reply.status(404).send({ error: new HubError('http.not_found', `no route ${req.method} ${req.url.split('?')[0]}`, { status: 404 }).toJSON() });
+  });
+  // edXML arrives as bytes: kept exactly as sent (no string round-trip).
+  app.addContentTypeParser(['application/xml', 'text/xml', 'application/octet-stream'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.decorateRequest('caller', null);
+  app.addHook('onRequest', async (req) => {
+    req.caller = await s.callers.resolve(req);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'edoc-hub',
+        version: '0.1.0',
+        description:
+          'Inter-agency e-document exchange hub (edXML, QCVN 102:2016). Agency systems authenticate with a client certificate (mutual TLS) issued to their OrganId.',
+      },
+      tags: [
+        { name: 'agency', description: 'Agency document systems (mutual TLS)' },
+        { name: 'audit', description: 'Exchange log (auditor certificates; agencies see their own events)' },
+        { name: 'operations', description: 'Health and metrics' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  healthRoutes(app, s);
+  messageRoutes(app, s);
+  inboxRoutes(app, s);
+  agencyRoutes(app, s);
+  return app;
+}

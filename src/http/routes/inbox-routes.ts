@@ -1,0 +1,55 @@
+/** Agency API for recipients that poll: inbox and acknowledgements. */
+import type { FastifyInstance } from 'fastify';
+import type { HubServices } from '../../hub/hub-services.js';
+import { listInbox } from '../../exchange/inbox.js';
+import { acknowledgeDelivery } from '../../exchange/acknowledge-delivery.js';
+import { deliveryView } from '../../exchange/message-view.js';
+import { requireAgency } from '../require-caller.js';
+import { errorSchema, idParams, pageQuery } from './schemas.js';
+
+const ackBody = {
+  type: 'object',
+  required: ['result'],
+  additionalProperties: false,
+  properties: {
+    result: { type: 'string', enum: ['done', 'fail'] },
+    reason: { type: 'string', maxLength: 2000 },
+  },
+} as const;
+
+export function inboxRoutes(app: FastifyInstance, s: HubServices): void {
+  app.get(
+    '/v1/inbox',
+    {
+      schema: {
+        summary: "Deliveries waiting for the caller's acknowledgement, oldest first (stable cursor)",
+        tags: ['agency'],
+        querystring: pageQuery,
+      },
+    },
+    async (req) => {
+      const organId = requireAgency(req);
+      const { after, limit } = req.query as { after?: string; limit?: number };
+      return listInbox(s.db, organId, after ?? null, limit ?? 100);
+    },
+  );
+
+  app.post(
+    '/v1/deliveries/:id/ack',
+    {
+      schema: {
+        summary: 'Transport acknowledgement of a delivery by its recipient; "fail" is reported to the sender',
+        tags: ['agency'],
+        params: idParams,
+        body: ackBody,
+        response: { 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (req) => {
+      const organId = requireAgency(req);
+      const { id } = req.params as { id: string };
+      const body = req.body as { result: 'done' | 'fail'; reason?: string };
+      return deliveryView(await acknowledgeDelivery(s.exchange, organId, id, body));
+    },
+  );
+}

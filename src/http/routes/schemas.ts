@@ -1,0 +1,44 @@
+/** JSON schemas shared by route groups (they also feed the OpenAPI document). */
+export const errorSchema = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        line: { type: 'integer' },
+        column: { type: 'integer' },
+        element: { type: 'string' },
+        organId: { type: 'string' },
+        details: { type: 'object', additionalProperties: true },
+      },
+    },
+  },
+} as const;
+
+export const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', maxLength: 64 } },
+} as const;
+
+export const pageQuery = {
+  type: 'object',
+  properties: {
+    after: { type: 'string', pattern: '^[0-9]{1,19}$', description: 'cursor from the previous page' },
+    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+  },
+} as const;
+
+export const signatureSchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    status: { type: 'string', enum: ['valid', 'missing', 'invalid'] },
+    code: { type: 'string' },
+    reason: { type: 'string' },
+    signer: { type: 'object', additionalProperties: true },
+  },
+} as const;

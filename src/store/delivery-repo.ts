@@ -1,0 +1,120 @@
+/** Per-recipient deliveries: the state machine of getting one message to one agency. */
+import type { Queryable } from './db.js';
+
+export type DeliveryState = 'queued' | 'pushing' | 'retrying' | 'available' | 'fetched' | 'acknowledged' | 'failed' | 'undeliverable';
+
+export interface DeliveryRow {
+  id: string;
+  seq: string;
+  message_id: string;
+  recipient: string;
+  mode: 'pull' | 'push';
+  state: DeliveryState;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  delivered_at: Date | null;
+  fetched_at: Date | null;
+  acked_at: Date | null;
+  ack_result: 'done' | 'fail' | null;
+  ack_reason: string | null;
+}
+
+const COLUMNS = `id, seq::text AS seq, message_id, recipient, mode, state, attempts, last_error, next_attempt_at, created_at,
+  updated_at, delivered_at, fetched_at, acked_at, ack_result, ack_reason`;
+
+export interface NewDelivery {
+  id: string;
+  messageId: string;
+  recipient: string;
+  mode: 'pull' | 'push';
+}
+
+export async function insertDeliveries(q: Queryable, list: NewDelivery[]): Promise<DeliveryRow[]> {
+  if (list.length === 0) return [];
+  const r = await q.query<DeliveryRow>(
+    `INSERT INTO deliveries (id, message_id, recipient, mode, state)
+     SELECT d.id, d.message_id, d.recipient, d.mode, CASE WHEN d.mode = 'push' THEN 'queued' ELSE 'available' END
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) AS d(id, message_id, recipient, mode)
+     RETURNING ${COLUMNS}`,
+    [list.map((d) => d.id), list.map((d) => d.messageId), list.map((d) => d.recipient), list.map((d) => d.mode)],
+  );
+  return r.rows;
+}
+
+export async function getDelivery(q: Queryable, id: string): Promise<DeliveryRow | null> {
+  const r = await q.query<DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE id = $1`, [id]);
+  return r.rows[0] ?? null;
+}
+
+export async function getDeliveryForUpdate(q: Queryable, id: string): Promise<DeliveryRow | null> {
+  const r = await q.query<DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE id = $1 FOR UPDATE`, [id]);
+  return r.rows[0] ?? null;
+}
+
+export async function listDeliveriesOfMessage(q: Queryable, messageId: string): Promise<DeliveryRow[]> {
+  const r = await q.query<DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE message_id = $1 ORDER BY seq`, [messageId]);
+  return r.rows;
+}
+
+export async function listDeliveriesOfMessages(q: Queryable, messageIds: string[]): Promise<DeliveryRow[]> {
+  if (messageIds.length === 0) return [];
+  const r = await q.query<DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE message_id = ANY($1::uuid[]) ORDER BY seq`, [messageIds]);
+  return r.rows;
+}
+
+export async function findDeliveryTo(q: Queryable, messageId: string, recipient: string): Promise<DeliveryRow | null> {
+  const r = await q.query<DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE message_id = $1 AND recipient = $2`, [messageId, recipient]);
+  return r.rows[0] ?? null;
+}
+
+/** The recipient's inbox: deliveries waiting for its acknowledgement, oldest first after a cursor. */
+export async function listInbox(q: Queryable, recipient: string, after: string | null, limit: number): Promise<DeliveryRow[]> {
+  const r = await q.query<DeliveryRow>(
+    `SELECT ${COLUMNS} FROM deliveries WHERE recipient = $1 AND state IN ('available', 'fetched') AND seq > $2 ORDER BY seq LIMIT $3`,
+    [recipient, after ?? '0', limit],
+  );
+  return r.rows;
+}
+
+/** Moves a delivery between states, only from one of the given states. Returns the new row or null if it was not in them. */
+export async function transition(
+  q: Queryable,
+  id: string,
+  from: DeliveryState[],
+  to: DeliveryState,
+  set: Partial<Pick<DeliveryRow, 'last_error' | 'next_attempt_at' | 'ack_result' | 'ack_reason'>> & {
+    incrementAttempts?: boolean;
+    stamp?: 'delivered_at' | 'fetched_at' | 'acked_at';
+  } = {},
+): Promise<DeliveryRow | null> {
+  const stamp = set.stamp ? `, ${set.stamp} = COALESCE(${set.stamp}, now())` : '';
+  const r = await q.query<DeliveryRow>(
+    `UPDATE deliveries SET state = $3, updated_at = now(),
+        attempts = attempts + $4,
+        last_error = CASE WHEN $5::boolean THEN $6 ELSE last_error END,
+        next_attempt_at = $7,
+        ack_result = COALESCE($8, ack_result),
+        ack_reason = COALESCE($9, ack_reason)${stamp}
+      WHERE id = $1 AND state = ANY($2::text[])
+      RETURNING ${COLUMNS}`,
+    [
+      id, from, to, set.incrementAttempts ? 1 : 0, 'last_error' in set, set.last_error ?? null,
+      set.next_attempt_at ?? null, set.ack_result ?? null, set.ack_reason ?? null,
+    ],
+  );
+  return r.rows[0] ?? null;
+}
+
+/** Push deliveries that should have a job: queued/retrying, or stuck in pushing past `stuckBefore`. */
+export async function listPendingPush(q: Queryable, olderThan: Date, stuckBefore: Date, limit: number): Promise<DeliveryRow[]> {
+  const r = await q.query<DeliveryRow>(
+    `SELECT ${COLUMNS} FROM deliveries
+      WHERE (state IN ('queued', 'retrying') AND updated_at < $1) OR (state = 'pushing' AND updated_at < $2)
+      ORDER BY updated_at LIMIT $3`,
+    [olderThan, stuckBefore, limit],
+  );
+  return r.rows;
+}

@@ -1,0 +1,109 @@
+/** Accepted messages: metadata rows and the exact submitted bytes. */
+import type { Queryable } from './db.js';
+
+export interface MessageRow {
+  id: string;
+  seq: string;
+  kind: 'edoc' | 'status';
+  from_organ: string;
+  recipients: string[];
+  document_id: string;
+  business_doc_type: number | null;
+  status_code: string | null;
+  sha256: string;
+  size: number;
+  subject: string | null;
+  code_number: string | null;
+  code_notation: string | null;
+  priority: number | null;
+  signature: Record<string, unknown>;
+  summary: Record<string, unknown>;
+  related_message_id: string | null;
+  generated_by_hub: boolean;
+  accepted_at: Date;
+}
+
+export type NewMessage = Omit<MessageRow, 'seq' | 'accepted_at'>;
+
+const COLUMNS = `id, seq::text AS seq, kind, from_organ, recipients, document_id, business_doc_type, status_code, sha256, size,
+  subject, code_number, code_notation, priority, signature, summary, related_message_id, generated_by_hub, accepted_at`;
+
+export async function insertMessage(q: Queryable, m: NewMessage, bytes: Buffer): Promise<MessageRow> {
+  const r = await q.query<MessageRow>(
+    `INSERT INTO messages (id, kind, from_organ, recipients, document_id, business_doc_type, status_code, sha256, size,
+       subject, code_number, code_notation, priority, signature, summary, related_message_id, generated_by_hub)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
+     RETURNING ${COLUMNS}`,
+    [
+      m.id, m.kind, m.from_organ, m.recipients, m.document_id, m.business_doc_type, m.status_code, m.sha256, m.size,
+      m.subject, m.code_number, m.code_notation, m.priority, JSON.stringify(m.signature), JSON.stringify(m.summary),
+      m.related_message_id, m.generated_by_hub,
+    ],
+  );
+  await q.query('INSERT INTO message_bodies (message_id, bytes) VALUES ($1, $2)', [m.id, bytes]);
+  return r.rows[0]!;
+}
+
+export async function getMessage(q: Queryable, id: string): Promise<MessageRow | null> {
+  const r = await q.query<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE id = $1`, [id]);
+  return r.rows[0] ?? null;
+}
+
+/** The exact bytes; null when purged by retention. */
+export async function getMessageBytes(q: Queryable, id: string): Promise<Buffer | null> {
+  const r = await q.query<{ bytes: Uint8Array | null }>('SELECT bytes FROM message_bodies WHERE message_id = $1', [id]);
+  const b = r.rows[0]?.bytes;
+  return b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : null;
+}
+
+export async function findDuplicate(q: Queryable, from: string, kind: string, documentId: string, sha256: string): Promise<MessageRow | null> {
+  const r = await q.query<MessageRow>(
+    `SELECT ${COLUMNS} FROM messages WHERE from_organ = $1 AND kind = $2 AND document_id = $3 AND sha256 = $4`,
+    [from, kind, documentId, sha256],
+  );
+  return r.rows[0] ?? null;
+}
+
+/** The newest document a sender sent under a DocumentId (the original of a recall/update/replacement). */
+export async function findLatestDocument(q: Queryable, from: string, documentId: string): Promise<MessageRow | null> {
+  const r = await q.query<MessageRow>(
+    `SELECT ${COLUMNS} FROM messages WHERE from_organ = $1 AND document_id = $2 AND kind = 'edoc' ORDER BY seq DESC LIMIT 1`,
+    [from, documentId],
+  );
+  return r.rows[0] ?? null;
+}
+
+/** Sent messages of an agency, oldest first after a cursor (seq). */
+export async function listSent(q: Queryable, from: string, after: string | null, limit: number): Promise<MessageRow[]> {
+  const r = await q.query<MessageRow>(
+    `SELECT ${COLUMNS} FROM messages WHERE from_organ = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    [from, after ?? '0', limit],
+  );
+  return r.rows;
+}
+
+/** Deletes the bytes of messages accepted before `before`; returns the ids purged. */
+export async function purgeBodies(q: Queryable, before: Date, limit: number): Promise<{ id: string; size: number; sha256: string }[]> {
+  const r = await q.query<{ id: string; size: number; sha256: string }>(
+    `UPDATE message_bodies b SET bytes = NULL, purged_at = now()
+       FROM messages m
+      WHERE b.message_id = m.id AND b.bytes IS NOT NULL
+        AND b.message_id IN (SELECT mm.id FROM messages mm JOIN message_bodies bb ON bb.message_id = mm.id
+                              WHERE mm.accepted_at < $1 AND bb.bytes IS NOT NULL ORDER BY mm.accepted_at LIMIT $2)
+      RETURNING m.id, m.size, m.sha256`,
+    [before, limit],
+  );
+  return r.rows;
+}
+
+export async function getMessages(q: Queryable, ids: string[]): Promise<Map<string, MessageRow>> {
+  if (ids.length === 0) return new Map();
+  const r = await q.query<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE id = ANY($1::uuid[])`, [ids]);
+  return new Map(r.rows.map((m) => [m.id, m]));
+}
+
+/** Later messages that recall, update or replace this one. */
+export async function listLinkedTo(q: Queryable, id: string): Promise<MessageRow[]> {
+  const r = await q.query<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE related_message_id = $1 AND kind = 'edoc' ORDER BY seq`, [id]);
+  return r.rows;
+}

@@ -1,0 +1,65 @@
+/** Business statuses (01–16) reported about a document by its recipients (or its sender, for 13). */
+import type { Queryable } from './db.js';
+
+export interface BusinessStatusRow {
+  id: string;
+  document_message_id: string;
+  reporter: string;
+  status_code: string;
+  description: string | null;
+  staff: Record<string, unknown> | null;
+  reported_at: string | null;
+  reported_at_iso: Date | null;
+  status_message_id: string;
+  recorded_at: Date;
+}
+
+export interface NewBusinessStatus {
+  documentMessageId: string;
+  reporter: string;
+  statusCode: string;
+  description: string | null;
+  staff: Record<string, unknown> | null;
+  reportedAt: string | null;
+  reportedAtIso: string | null;
+  statusMessageId: string;
+}
+
+export async function insertBusinessStatus(q: Queryable, s: NewBusinessStatus): Promise<void> {
+  await q.query(
+    `INSERT INTO business_statuses (document_message_id, reporter, status_code, description, staff, reported_at, reported_at_iso, status_message_id)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+    [s.documentMessageId, s.reporter, s.statusCode, s.description, s.staff ? JSON.stringify(s.staff) : null, s.reportedAt, s.reportedAtIso, s.statusMessageId],
+  );
+}
+
+export async function listBusinessStatuses(q: Queryable, documentMessageIds: string[]): Promise<BusinessStatusRow[]> {
+  if (documentMessageIds.length === 0) return [];
+  const r = await q.query<BusinessStatusRow>(
+    `SELECT id::text AS id, document_message_id, reporter, status_code, description, staff, reported_at, reported_at_iso,
+            status_message_id, recorded_at
+       FROM business_statuses WHERE document_message_id = ANY($1::uuid[]) ORDER BY id`,
+    [documentMessageIds],
+  );
+  return r.rows;
+}
+
+/**
+ * Finds the document a status message is about: sent by one party of the status
+ * to the other, under the DocumentId the status names. Returns the newest.
+ */
+export async function findDocumentBetween(
+  q: Queryable,
+  documentId: string,
+  sender: string,
+  recipient: string,
+): Promise<{ id: string; from_organ: string } | null> {
+  const r = await q.query<{ id: string; from_organ: string }>(
+    `SELECT m.id, m.from_organ FROM messages m
+      WHERE m.document_id = $1 AND m.kind = 'edoc' AND m.from_organ = $2
+        AND EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.recipient = $3)
+      ORDER BY m.seq DESC LIMIT 1`,
+    [documentId, sender, recipient],
+  );
+  return r.rows[0] ?? null;
+}
