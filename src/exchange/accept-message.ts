@@ -131,7 +131,7 @@ async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer): Promise<{ 
   const from = m.from.organId;
   return deps.db.tx(async (q) => {
     // Serialise submissions under one (sender, DocumentId) so the duplicate and conflict checks hold.
-    await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${from}\u0000${m.documentId}`]);
+    await q.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [from, m.documentId]);
     const dup = await findDuplicate(q, from, m.kind, m.documentId, c.sha256);
     if (dup) return { row: dup, duplicate: true, pushIds: [] };
 
