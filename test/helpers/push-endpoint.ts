@@ -6,6 +6,7 @@
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { testLayout } from './test-certs.js';
 
 export interface Received {
@@ -40,7 +41,7 @@ export async function startPushEndpoint(answer: (n: number) => number): Promise<
       req.on('end', () => {
         state.requests += 1;
         const status = answer(state.requests);
-        const peer = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
+        const peer = (req.socket as TLSSocket).getPeerCertificate();
         if (status >= 200 && status < 300) {
           state.received.push({
             deliveryId: String(req.headers['x-edoc-delivery-id']),

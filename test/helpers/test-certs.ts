@@ -28,7 +28,7 @@ export async function ensureTestCerts(): Promise<string> {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       if (existsSync(ready)) return TEST_CERTS_DIR;
-      if (i > 600) throw new Error(`test certificates: lock ${lock} held too long; remove it`);
+      if (i > 600) throw new Error(`test certificates: lock ${lock} held too long; remove it`, { cause: e });
       await sleep(200);
     }
   }
