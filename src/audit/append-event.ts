@@ -36,9 +36,10 @@ export async function appendAuditEvent(q: Queryable, e: AuditEventInput): Promis
       e.type,
       e.actor,
       [...new Set(e.organs)],
-      e.messageId ?? null,
-      e.deliveryId ?? null,
-      e.documentId ?? null,
+      // An empty id means "none": one spelling of absence keeps exports unambiguous.
+      e.messageId || null,
+      e.deliveryId || null,
+      e.documentId || null,
       JSON.stringify(e.data ?? {}),
     ],
   );

@@ -96,15 +96,19 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
   }
 
   /** One transaction: chain up to batchSize pending events. Null when another sealer holds the lock. */
-  async function sealBatch(forceCheckpoint: boolean): Promise<{ sealed: number; head: ChainHead; checkpointed: boolean } | null> {
+  async function sealBatch(forceCheckpoint: boolean): Promise<{ sealed: number; head: ChainHead; checkpointed: boolean; full: boolean } | null> {
     return db.tx(async (q) => {
       const lock = await q.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [SEAL_LOCK]);
       if (!lock.rows[0]?.ok) return null;
       let head = await readHead(q);
+      // Stop the batch where the next checkpoint is due, so checkpoints land every N entries.
+      const lastCp = await q.query<{ seq: string }>('SELECT seq FROM audit_checkpoints ORDER BY seq DESC LIMIT 1');
+      const sinceCp = Number(BigInt(head.seq) - BigInt(lastCp.rows[0]?.seq ?? '0'));
+      const limit = Math.max(1, Math.min(batchSize, opts.checkpointEveryEntries - sinceCp));
       const pending = await q.query<RecordRow>(
         `SELECT ${RECORD_COLUMNS} FROM audit_pending p JOIN audit_events e ON e.id = p.event_id
          ORDER BY p.event_id LIMIT $1`,
-        [batchSize],
+        [limit],
       );
       const n = pending.rows.length;
       if (n > 0) {
@@ -133,7 +137,7 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
         head = { seq: seq.toString(), hash: prev };
       }
       const checkpointed = await maybeCheckpoint(q, head, forceCheckpoint);
-      return { sealed: n, head, checkpointed };
+      return { sealed: n, head, checkpointed, full: n === limit };
     });
   }
 
@@ -144,7 +148,7 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
       if (r === null) return { sealed, head: await readHead(db) };
       sealed += r.sealed;
       // A full batch means more may wait; a checkpoint added an event to chain.
-      if (r.sealed < batchSize && !r.checkpointed) return { sealed, head: r.head };
+      if (!r.full && !r.checkpointed) return { sealed, head: r.head };
     }
   }
 
