@@ -12,5 +12,10 @@ export interface CommandEntry {
 
 export const commands: CommandEntry[] = [
   { name: 'start', summary: 'Start the hub (HTTPS API and workers)', load: async () => (await import('./start.js')).default },
+  { name: 'send', summary: 'Submit an edXML file to the hub as an agency', load: async () => (await import('./agency-calls.js')).send },
+  { name: 'inbox', summary: 'List deliveries waiting for an agency', load: async () => (await import('./agency-calls.js')).inbox },
+  { name: 'fetch', summary: 'Download the exact bytes of a message', load: async () => (await import('./agency-calls.js')).fetch },
+  { name: 'ack', summary: 'Acknowledge a delivery (done or fail)', load: async () => (await import('./agency-calls.js')).ack },
+  { name: 'track', summary: 'Show per-recipient tracking of a message', load: async () => (await import('./agency-calls.js')).track },
   { name: 'inspect', summary: 'Read an edXML file and show what it contains or why it is refused', load: async () => (await import('./inspect.js')).default },
 ];
