@@ -50,11 +50,11 @@ export async function* readChain(q: Queryable, range: ReadChainRange = {}): Asyn
 }
 
 /** Checkpoints with seq in [fromSeq, toSeq], ascending. */
-export async function readCheckpoints(q: Queryable, range: { fromSeq?: string; toSeq?: string } = {}): Promise<AuditCheckpoint[]> {
+export async function readCheckpoints(q: Queryable, range: { fromSeq?: string; toSeq?: string; limit?: number } = {}): Promise<AuditCheckpoint[]> {
   const r = await q.query<{ seq: string; hash: string; at: string; algorithm: string; signature: string; certificate_pem: string }>(
     `SELECT seq, hash, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, algorithm, signature, certificate_pem
-     FROM audit_checkpoints WHERE seq >= $1 AND seq <= $2 ORDER BY seq`,
-    [range.fromSeq ?? '0', range.toSeq ?? '9223372036854775807'],
+     FROM audit_checkpoints WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3`,
+    [range.fromSeq ?? '0', range.toSeq ?? '9223372036854775807', range.limit ?? null],
   );
   return r.rows.map((c) => ({
     seq: c.seq,
