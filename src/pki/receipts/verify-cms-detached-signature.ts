@@ -78,7 +78,7 @@ export function verifyCmsDetachedSignature(content: Buffer, signatureDer: Buffer
   }
   const signedAttrs = Buffer.concat([Buffer.from([0x31]), der.subarray(attrsEl.start + 1, attrsEl.end)]);
   const signature = derContent(der, need(si[5], 'signature'));
-  let ok = false;
+  let ok: boolean;
   try {
     ok = verify('sha256', signedAttrs, signerCert.publicKey, signature);
   } catch {
