@@ -105,10 +105,20 @@ function createWriter(): { xml: Writer; finish: () => Buffer } {
   };
 }
 
+/**
+ * Text for the writer. xmlbuilder2's callback writer leaves `&amp;`, `&lt;`… in
+ * text as they are (it assumes they are already escaped), so a value that really
+ * contains "&amp;" would come back as "&". Escaping every `&` first makes it
+ * escape nothing twice and lose nothing.
+ */
+function escapedText(value: string): string {
+  return value.replace(/&/g, '&amp;');
+}
+
 /** Writes `<edXML:name>value</edXML:name>` when the value is a non-empty string. */
 function leaf(xml: Writer, name: string, value: string | undefined): void {
   if (value === undefined || value === '') return;
-  xml.ele(`edXML:${name}`).txt(value).up();
+  xml.ele(`edXML:${name}`).txt(escapedText(value)).up();
 }
 
 function group(xml: Writer, name: string, fields: [string, string | undefined][]): void {
@@ -274,10 +284,10 @@ export function buildEdoc(input: EdocInput, options: BuildOptions = {}): Buffer 
     xml.ele('AttachmentEncoded');
     for (const a of attachments) {
       xml.ele('Attachment');
-      xml.ele('ContentId').txt(`cid:${a.contentId}`).up();
-      if (a.attachmentName) xml.ele('AttachmentName').txt(a.attachmentName).up();
-      if (a.description) xml.ele('Description').txt(a.description).up();
-      if (a.contentType) xml.ele('ContentType').txt(a.contentType).up();
+      xml.ele('ContentId').txt(escapedText(`cid:${a.contentId}`)).up();
+      if (a.attachmentName) xml.ele('AttachmentName').txt(escapedText(a.attachmentName)).up();
+      if (a.description) xml.ele('Description').txt(escapedText(a.description)).up();
+      if (a.contentType) xml.ele('ContentType').txt(escapedText(a.contentType)).up();
       xml.ele('edXML:ContentTransferEncoded', { 'xmlns:edXML': EDXML_NS });
       writeBase64(xml, a.data, lineLength);
       xml.up().up();
