@@ -18,4 +18,6 @@ export const commands: CommandEntry[] = [
   { name: 'ack', summary: 'Acknowledge a delivery (done or fail)', load: async () => (await import('./agency-calls.js')).ack },
   { name: 'track', summary: 'Show per-recipient tracking of a message', load: async () => (await import('./agency-calls.js')).track },
   { name: 'inspect', summary: 'Read an edXML file and show what it contains or why it is refused', load: async () => (await import('./inspect.js')).default },
+  { name: 'audit verify', summary: 'Verify the exchange log (database or export file) and its signed checkpoints', load: async () => (await import('./audit-verify.js')).default },
+  { name: 'audit export', summary: 'Export the exchange log with its signed checkpoints (NDJSON or CSV)', load: async () => (await import('./audit-export.js')).default },
 ];
