@@ -20,4 +20,11 @@ export const commands: CommandEntry[] = [
   { name: 'inspect', summary: 'Read an edXML file and show what it contains or why it is refused', load: async () => (await import('./inspect.js')).default },
   { name: 'audit verify', summary: 'Verify the exchange log (database or export file) and its signed checkpoints', load: async () => (await import('./audit-verify.js')).default },
   { name: 'audit export', summary: 'Export the exchange log with its signed checkpoints (NDJSON or CSV)', load: async () => (await import('./audit-export.js')).default },
+  { name: 'certs init', summary: 'Create the development PKI (CA, hub, agency and auditor certificates, CRL)', load: async () => (await import('./certs-init.js')).default },
+  { name: 'certs list', summary: 'List the dev PKI certificates (subject, OrganIds, serial, expiry, revoked?)', load: async () => (await import('./certs-list.js')).default },
+  { name: 'certs add', summary: 'Issue an additional certificate for an agency (rotation)', load: async () => (await import('./certs-add.js')).default },
+  { name: 'certs revoke', summary: 'Revoke a certificate (adds it to the dev CA CRL)', load: async () => (await import('./certs-revoke.js')).default },
+  { name: 'sign', summary: "Sign (or re-sign) an edXML file with an agency's dev key", load: async () => (await import('./sign.js')).default },
+  { name: 'verify', summary: 'Verify the XML signature of an edXML file (prints the verdict as JSON)', load: async () => (await import('./verify.js')).default },
+  { name: 'receipt verify', summary: 'Verify a signed receipt offline (exit 0 only when valid)', load: async () => (await import('./receipt-verify.js')).default },
 ];

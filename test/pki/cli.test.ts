@@ -1,0 +1,89 @@
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli/run-cli.js';
+import { loadHubSigner } from '../../src/pki/receipts/hub-signer.js';
+import { buildReceipt } from '../../src/pki/receipts/receipt.js';
+import { sampleEdxml } from './helpers/sample-edxml.js';
+
+const cwd = mkdtempSync(path.join(tmpdir(), 'edoc-pki-cli-'));
+t.teardown(() => rmSync(cwd, { recursive: true, force: true }));
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (d: Buffer) => out.push(d));
+  stderr.on('data', (d: Buffer) => err.push(d));
+  const code = await main(argv, { stdout, stderr, stdin: new PassThrough(), env: {}, cwd });
+  return { code, out: Buffer.concat(out).toString(), err: Buffer.concat(err).toString() };
+}
+
+t.test('every command has a full --help', async (t) => {
+  for (const c of ['certs init', 'certs list', 'certs add', 'certs revoke', 'sign', 'verify', 'receipt verify']) {
+    const r = await run(...c.split(' '), '--help');
+    t.equal(r.code, 0);
+    t.match(r.out, new RegExp(`^Usage: edoc-hub ${c}`), c);
+    t.match(r.out, /Examples:/);
+  }
+});
+
+t.test('init, sign, verify, tamper, revoke, rotate, list', async (t) => {
+  const init = await run('certs', 'init', '--no-directory', '--organ', '000.00.00.G22', '--organ', '000.00.00.H29');
+  t.equal(init.code, 0, init.err);
+  t.match(init.out, /files written/);
+  t.match((await run('certs', 'init', '--no-directory', '--organ', '000.00.00.G22')).out, /nothing to do/);
+
+  writeFileSync(path.join(cwd, 'm.edxml'), sampleEdxml());
+  t.equal((await run('sign', 'm.edxml', '--as', '000.00.00.G22', '--out', 's.edxml', '--c14n', 'inclusive')).code, 0);
+  const ok = await run('verify', 's.edxml');
+  t.equal(ok.code, 0, ok.out);
+  t.match(JSON.parse(ok.out), { status: 'valid', from: '000.00.00.G22', signer: { algorithm: 'rsa-sha256', organIds: ['000.00.00.G22'] } });
+
+  writeFileSync(path.join(cwd, 't.edxml'), readFileSync(path.join(cwd, 's.edxml'), 'utf8').replace('triển khai', 'hủy bỏ'));
+  const bad = await run('verify', 't.edxml');
+  t.equal(bad.code, 1);
+  t.match(JSON.parse(bad.out), { status: 'invalid', code: 'pki.bad_digest' });
+
+  const other = await run('sign', 'm.edxml', '--as', '000.00.00.H29', '--out', 'o.edxml');
+  t.equal(other.code, 0);
+  t.match(JSON.parse((await run('verify', 'o.edxml')).out), { code: 'pki.wrong_agency' });
+  t.match(JSON.parse((await run('verify', 'm.edxml')).out), { status: 'missing' });
+  t.equal((await run('sign', 'm.edxml', '--as', '000.00.00.G22', '--alg', 'rsa-sha1', '--out', 'sha1.edxml')).code, 0);
+  t.match(JSON.parse((await run('verify', 'sha1.edxml')).out), { code: 'pki.weak_algorithm' });
+  t.equal((await run('verify', 'sha1.edxml', '--allow-sha1')).code, 0);
+
+  const add = await run('certs', 'add', '000.00.00.G22', '--ecdsa');
+  t.equal(add.code, 0);
+  t.match(add.out, /cert-2\.pem/);
+  t.equal((await run('sign', 'm.edxml', '--as', '000.00.00.G22', '--key', 'certs-dev/agencies/000.00.00.G22/key-2.pem', '--cert', 'certs-dev/agencies/000.00.00.G22/cert-2.pem', '--out', 'ec.edxml')).code, 0);
+  t.match(JSON.parse((await run('verify', 'ec.edxml')).out), { status: 'valid', signer: { algorithm: 'ecdsa-sha256' } });
+
+  const rev = await run('certs', 'revoke', 'certs-dev/agencies/000.00.00.G22/cert.pem');
+  t.equal(rev.code, 0, rev.err);
+  t.match(JSON.parse((await run('verify', 's.edxml')).out), { status: 'invalid', code: 'pki.cert_revoked' });
+  t.match(JSON.parse((await run('verify', 'ec.edxml')).out), { status: 'valid' }, 'the rotated certificate still works');
+  const list = JSON.parse((await run('certs', 'list', '--json')).out) as { file: string; revoked: boolean }[];
+  t.same(list.filter((r) => r.revoked).map((r) => r.file), ['agencies/000.00.00.G22/cert.pem']);
+  t.equal(list.filter((r) => r.file.startsWith('agencies/000.00.00.G22/')).length, 2);
+
+  t.equal((await run('sign', 'm.edxml')).code, 2, 'usage error without --as');
+  t.equal((await run('verify', 'nope.edxml', '--as-of', 'yesterday')).code, 2);
+});
+
+t.test('receipt verify, in process and through the real binary entry point', async (t) => {
+  const receipt = buildReceipt({ messageId: 'm-1', sha256: 'ab'.repeat(32) }, loadHubSigner(path.join(cwd, 'certs-dev')));
+  writeFileSync(path.join(cwd, 'r.eml'), receipt.bytes);
+  const good = await run('receipt', 'verify', 'r.eml');
+  t.equal(good.code, 0);
+  t.match(JSON.parse(good.out), { ok: true, content: { messageId: 'm-1' } });
+  writeFileSync(path.join(cwd, 'bad.eml'), receipt.bytes.toString('latin1').replace('m-1', 'm-2'), 'latin1');
+  t.equal((await run('receipt', 'verify', 'bad.eml')).code, 1);
+  const tsx = path.resolve('node_modules/tsx/dist/esm/index.mjs');
+  const r = spawnSync(process.execPath, ['--import', `file://${tsx}`, path.resolve('src/cli/main.ts'), 'receipt', 'verify', 'r.eml'], { cwd, encoding: 'utf8' });
+  t.equal(r.status, 0, r.stderr);
+});
