@@ -48,6 +48,12 @@ export interface HubConfig {
     pushTimeoutMs: number;
     /** Concurrent push deliveries per worker process. */
     concurrency: number;
+    /** How often the reconciler rebuilds missing push jobs from the database. */
+    reconcileIntervalMs: number;
+    /** Deliveries younger than this are left to the normal enqueue path. */
+    reconcileGraceMs: number;
+    /** A push job whose worker stops renewing its lock this long (a crash) is run again. */
+    jobLockMs: number;
   };
   /** Decision 28 deadlines: working hours and rules per priority. */
   deadlines: {
@@ -125,6 +131,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
       backoffMs: int(env, 'EDOC_PUSH_BACKOFF_MS', 5_000, 1),
       pushTimeoutMs: int(env, 'EDOC_PUSH_TIMEOUT_MS', 30_000, 100),
       concurrency: int(env, 'EDOC_PUSH_CONCURRENCY', 16, 1),
+      reconcileIntervalMs: int(env, 'EDOC_RECONCILE_INTERVAL_MS', 15_000, 50),
+      reconcileGraceMs: int(env, 'EDOC_RECONCILE_GRACE_MS', 5_000, 0),
+      jobLockMs: int(env, 'EDOC_JOB_LOCK_MS', 30_000, 500),
     },
     deadlines: {
       timeZone: str(env, 'EDOC_TIME_ZONE', 'Asia/Ho_Chi_Minh'),

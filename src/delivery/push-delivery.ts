@@ -14,6 +14,7 @@ import { getAgencies } from '../store/agency-repo.js';
 import { transition, type DeliveryRow } from '../store/delivery-repo.js';
 import { getMessage, getMessageBytes } from '../store/message-repo.js';
 import type { PushClient } from './push-client.js';
+import { failpoint } from '../shared/failpoint.js';
 
 export type PushOutcome = 'delivered' | 'retry' | 'undeliverable' | 'skipped';
 
@@ -42,6 +43,7 @@ export async function pushDelivery(deps: PushDeps, deliveryId: string): Promise<
     error = `${claimed.recipient} has no push endpoint in the directory`;
   } else {
     const endpoint = agency.delivery.endpoint;
+    failpoint('push.before-post');
     try {
       const res = await deps.client.post({
         endpoint,
@@ -56,6 +58,7 @@ export async function pushDelivery(deps: PushDeps, deliveryId: string): Promise<
         },
       });
       if (res.status >= 200 && res.status < 300) {
+        failpoint('push.after-2xx');
         await deps.db.tx(async (q) => {
           const done = await transition(q, claimed.id, ['pushing'], 'acknowledged', { ack_result: 'done', stamp: 'delivered_at', last_error: null });
           await q.query('UPDATE deliveries SET acked_at = COALESCE(acked_at, now()) WHERE id = $1', [claimed.id]);

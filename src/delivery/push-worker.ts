@@ -12,6 +12,8 @@ export interface PushWorkerOptions extends PushDeps {
   connection: Redis;
   prefix: string;
   concurrency: number;
+  /** Job lock; a crashed worker's job is picked up again after this long. */
+  lockMs: number;
   onOutcome?: (outcome: PushOutcome) => void;
 }
 
@@ -25,7 +27,7 @@ export function createPushWorker(opts: PushWorkerOptions): Worker<PushJob> {
       if (outcome === 'undeliverable') throw new UnrecoverableError(error ?? 'undeliverable');
       return outcome;
     },
-    { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency, autorun: true },
+    { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency, autorun: true, lockDuration: opts.lockMs, stalledInterval: opts.lockMs },
   );
   worker.on('error', (err) => opts.log.warn({ err: err.message }, 'push worker: Redis error'));
   return worker;

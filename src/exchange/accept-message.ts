@@ -8,6 +8,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { HubError, isHubError } from '../shared/hub-error.js';
+import { failpoint } from '../shared/failpoint.js';
 import { readEdxmlDocument } from '../edxml/read-edxml.js';
 import type { EdxmlMessage, StatusMessage } from '../edxml/types.js';
 import type { Agency } from '../directory/agency.js';
@@ -263,6 +264,7 @@ export async function acceptMessage(deps: ExchangeDeps, callerOrganId: string, b
   try {
     const checked = await check(deps, callerOrganId, bytes, sha256);
     const { row, duplicate, pushIds } = await commit(deps, checked, bytes);
+    failpoint('accept.after-commit');
     if (!duplicate) {
       deps.metrics.accepted(row.kind);
       deps.scheduler.schedulePush(pushIds);

@@ -39,8 +39,6 @@ export interface Hub {
 
 export interface CreateHubOptions {
   log?: Logger;
-  /** Reconciler period; tests shorten it. */
-  reconcileIntervalMs?: number;
 }
 
 export async function createHub(config: HubConfig, opts: CreateHubOptions = {}): Promise<Hub> {
@@ -107,15 +105,16 @@ export async function createHub(config: HubConfig, opts: CreateHubOptions = {}):
           connection: workerRedis,
           prefix: config.queuePrefix,
           concurrency: config.delivery.concurrency,
+          lockMs: config.delivery.jobLockMs,
           onOutcome: (o) => metrics.pushOutcome(o),
         });
         reconciler = createReconciler({
           db,
           queue: pushQueue,
           log,
-          graceMs: 5_000,
+          graceMs: config.delivery.reconcileGraceMs,
           stuckMs: config.delivery.pushTimeoutMs * 2,
-          intervalMs: opts.reconcileIntervalMs ?? 15_000,
+          intervalMs: config.delivery.reconcileIntervalMs,
         });
         reconciler.start();
         sealer = createAuditSealer({

@@ -98,10 +98,12 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
     EDOC_PUSH_BACKOFF_MS: '100',
     EDOC_PUSH_TIMEOUT_MS: '2000',
     EDOC_CHECKPOINT_INTERVAL_MS: '1000',
+    EDOC_RECONCILE_INTERVAL_MS: '300',
+    EDOC_RECONCILE_GRACE_MS: '1000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const hub = await createHub(config, { log: pino({ level: config.logLevel }), reconcileIntervalMs: 300 });
+  const hub = await createHub(config, { log: pino({ level: config.logLevel }) });
   const url = (await hub.start())!;
   return {
     hub,
