@@ -12,6 +12,11 @@ import { crlIssuedBy, parseCrl, type ParsedCrl } from './crl.js';
 export interface TrustStoreOptions {
   trustDir: string;
   crlDir: string;
+  /**
+   * How often (ms) the folders are checked for changes; 0 = on every call. Default 1000:
+   * a new CRL or CA counts within a second without a stat storm on every message.
+   */
+  recheckMs?: number;
 }
 
 export interface CheckCertificateOptions {
@@ -38,6 +43,9 @@ export const MIN_RSA_BITS = 2048;
 
 interface Loaded {
   stamp: string;
+  checkedAt: number;
+  /** Verified certification paths by the fingerprints of the certificates given. */
+  paths: Map<string, X509Certificate[]>;
   anchors: X509Certificate[];
   crls: { crl: ParsedCrl; issuer: X509Certificate }[];
 }
@@ -78,9 +86,16 @@ function describe(cert: X509Certificate): string {
 export function createTrustStore(opts: TrustStoreOptions): TrustStore {
   let loaded: Loaded | null = null;
 
+  const recheckMs = opts.recheckMs ?? 1000;
+
   function load(): Loaded {
+    const now = Date.now();
+    if (loaded && recheckMs > 0 && now - loaded.checkedAt < recheckMs) return loaded;
     const stamp = `${stampOf(opts.trustDir)}#${stampOf(opts.crlDir)}`;
-    if (loaded && loaded.stamp === stamp) return loaded;
+    if (loaded && loaded.stamp === stamp) {
+      loaded.checkedAt = now;
+      return loaded;
+    }
     const anchors: X509Certificate[] = [];
     if (existsSync(opts.trustDir)) {
       for (const name of readdirSync(opts.trustDir).sort()) {
@@ -103,7 +118,7 @@ export function createTrustStore(opts: TrustStoreOptions): TrustStore {
         if (issuer) crls.push({ crl, issuer });
       }
     }
-    loaded = { stamp, anchors, crls };
+    loaded = { stamp, checkedAt: now, paths: new Map(), anchors, crls };
     return loaded;
   }
 
@@ -121,42 +136,56 @@ export function createTrustStore(opts: TrustStoreOptions): TrustStore {
       if (!leaf) throw new HubError('pki.untrusted_chain', 'No certificate given', { status: 422 });
       for (const c of certs) assertStrongKey(c);
 
-      // Walk up: an anchor that issued the current certificate ends the path, else an intermediate from the list.
-      const chain: X509Certificate[] = [leaf];
-      let current = leaf;
-      for (let depth = 0; ; depth++) {
-        const issuedBy = (c: X509Certificate): boolean => current.checkIssued(c) && current.verify(c.publicKey);
-        const anchor = state.anchors.find((a) => a.fingerprint256 === current.fingerprint256) ?? state.anchors.find(issuedBy);
-        if (anchor) {
-          if (anchor !== current) chain.push(anchor);
-          break;
-        }
-        const next = depth < 8 ? certs.find((c) => !chain.includes(c) && issuedBy(c)) : undefined;
-        if (!next) {
-          throw new HubError('pki.untrusted_chain', `Certificate "${describe(leaf)}" does not chain to a trusted CA`, { status: 422 });
-        }
-        chain.push(next);
-        current = next;
+      const key = certs.map((c) => c.fingerprint256).join('|');
+      const chain = state.paths.get(key) ?? buildPath(certs, state);
+      if (!state.paths.has(key)) {
+        if (state.paths.size >= 1024) state.paths.clear();
+        state.paths.set(key, chain);
       }
-
-      for (const c of chain) {
-        const from = new Date(c.validFrom).getTime();
-        const to = new Date(c.validTo).getTime();
-        for (const t of at) {
-          if (t.getTime() < from || t.getTime() > to) {
-            throw new HubError('pki.cert_expired', `Certificate "${describe(c)}" is not valid at ${t.toISOString()} (valid ${c.validFrom} – ${c.validTo})`, {
-              status: 422,
-              details: { at: t.toISOString(), validFrom: c.validFrom, validTo: c.validTo },
-            });
-          }
-        }
-      }
-      for (const c of chain) {
-        if (revokedBy(c, state)) {
-          throw new HubError('pki.cert_revoked', `Certificate "${describe(c)}" (serial ${c.serialNumber}) is revoked`, { status: 422, details: { serial: c.serialNumber } });
-        }
-      }
-      return chain;
+      return checkPath(chain, at, state);
     },
   };
+
+  /** Walks up: an anchor that issued the current certificate ends the path, else an intermediate from the list. */
+  function buildPath(certs: X509Certificate[], state: Loaded): X509Certificate[] {
+    const leaf = certs[0]!;
+    const chain: X509Certificate[] = [leaf];
+    let current = leaf;
+    for (let depth = 0; ; depth++) {
+      const issuedBy = (c: X509Certificate): boolean => current.checkIssued(c) && current.verify(c.publicKey);
+      const anchor = state.anchors.find((a) => a.fingerprint256 === current.fingerprint256) ?? state.anchors.find(issuedBy);
+      if (anchor) {
+        if (anchor !== current) chain.push(anchor);
+        break;
+      }
+      const next = depth < 8 ? certs.find((c) => !chain.includes(c) && issuedBy(c)) : undefined;
+      if (!next) {
+        throw new HubError('pki.untrusted_chain', `Certificate "${describe(leaf)}" does not chain to a trusted CA`, { status: 422 });
+      }
+      chain.push(next);
+      current = next;
+    }
+    return chain;
+  }
+
+  function checkPath(chain: X509Certificate[], at: Date[], state: Loaded): X509Certificate[] {
+    for (const c of chain) {
+      const from = new Date(c.validFrom).getTime();
+      const to = new Date(c.validTo).getTime();
+      for (const t of at) {
+        if (t.getTime() < from || t.getTime() > to) {
+          throw new HubError('pki.cert_expired', `Certificate "${describe(c)}" is not valid at ${t.toISOString()} (valid ${c.validFrom} – ${c.validTo})`, {
+            status: 422,
+            details: { at: t.toISOString(), validFrom: c.validFrom, validTo: c.validTo },
+          });
+        }
+      }
+    }
+    for (const c of chain) {
+      if (revokedBy(c, state)) {
+        throw new HubError('pki.cert_revoked', `Certificate "${describe(c)}" (serial ${c.serialNumber}) is revoked`, { status: 422, details: { serial: c.serialNumber } });
+      }
+    }
+    return chain;
+  }
 }

@@ -10,7 +10,7 @@ import { makePkiFixtures } from './helpers/pki-fixtures.js';
 
 const fx = makePkiFixtures();
 t.teardown(fx.cleanup);
-const store = createTrustStore({ trustDir: fx.layout.trustDir, crlDir: fx.layout.crlDir });
+const store = createTrustStore({ trustDir: fx.layout.trustDir, crlDir: fx.layout.crlDir, recheckMs: 0 });
 const x = (pem: string): X509Certificate => new X509Certificate(pem);
 const now = { at: [new Date()] };
 

@@ -18,30 +18,62 @@ function oid(o: string): Buffer {
   return toDer(asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(o).getBytes()));
 }
 const NULL = Buffer.from([0x05, 0x00]);
+// Constant DER pieces, encoded once.
+const DER = {
+  contentTypeOid: oid(OID.contentType),
+  signingTimeOid: oid(OID.signingTime),
+  messageDigestOid: oid(OID.messageDigest),
+  dataOid: oid(OID.data),
+  sha256Oid: oid(OID.sha256),
+  signedDataOid: oid(OID.signedData),
+  ecdsaAlg: derTlv(TAG.SEQUENCE, oid(OID.ecdsaWithSha256)),
+  rsaAlg: derTlv(TAG.SEQUENCE, oid(OID.rsaEncryption), NULL),
+};
+
+interface SignerParts {
+  certDer: Buffer;
+  sid: Buffer;
+  sigAlg: Buffer;
+}
+/** Certificate-derived parts per signer: parsing the certificate costs more than the ECDSA signature. */
+const partsBySigner = new WeakMap<HubSigner, SignerParts>();
+
+function signerParts(signer: HubSigner): SignerParts {
+  let parts = partsBySigner.get(signer);
+  if (!parts) {
+    const cert = new X509Certificate(signer.certificatePem);
+    const { issuer, serial } = certificateFields(cert);
+    parts = {
+      certDer: cert.raw,
+      sid: derTlv(TAG.SEQUENCE, issuer, derTlv(TAG.INTEGER, serial)),
+      sigAlg: cert.publicKey.asymmetricKeyType === 'ec' ? DER.ecdsaAlg : DER.rsaAlg,
+    };
+    partsBySigner.set(signer, parts);
+  }
+  return parts;
+}
 const seq = (...p: Buffer[]): Buffer => derTlv(TAG.SEQUENCE, ...p);
 const set = (...p: Buffer[]): Buffer => derTlv(TAG.SET, ...p);
 const int = (n: number): Buffer => derTlv(TAG.INTEGER, Buffer.from([n]));
 
 /** Signs `content` (detached: the content is not inside) and returns the DER ContentInfo. */
 export function createCmsDetachedSignature(content: Buffer, signer: HubSigner, signingTime: Date = new Date()): Buffer {
-  const cert = new X509Certificate(signer.certificatePem);
-  const { issuer, serial } = certificateFields(cert);
+  const { certDer, sid, sigAlg } = signerParts(signer);
   const attrs = [
-    seq(oid(OID.contentType), set(oid(OID.data))),
-    seq(oid(OID.signingTime), set(toDer(timeToAsn1(signingTime)))),
-    seq(oid(OID.messageDigest), set(derTlv(TAG.OCTET_STRING, createHash('sha256').update(content).digest()))),
+    seq(DER.contentTypeOid, set(DER.dataOid)),
+    seq(DER.signingTimeOid, set(toDer(timeToAsn1(signingTime)))),
+    seq(DER.messageDigestOid, set(derTlv(TAG.OCTET_STRING, createHash('sha256').update(content).digest()))),
   ].sort(Buffer.compare); // DER: members of a SET OF in ascending order of their encodings
   // The signature covers the attributes encoded as a SET (tag 0x31), not as the [0] they are stored under.
   const signature = signer.sign(set(...attrs));
-  const sigAlg = cert.publicKey.asymmetricKeyType === 'ec' ? seq(oid(OID.ecdsaWithSha256)) : seq(oid(OID.rsaEncryption), NULL);
   const signerInfo = seq(
     int(1),
-    seq(issuer, derTlv(TAG.INTEGER, serial)),
-    seq(oid(OID.sha256)),
+    sid,
+    seq(DER.sha256Oid),
     derTlv(TAG.CONTEXT_0, ...attrs),
     sigAlg,
     derTlv(TAG.OCTET_STRING, signature),
   );
-  const signedData = seq(int(1), set(seq(oid(OID.sha256))), seq(oid(OID.data)), derTlv(TAG.CONTEXT_0, cert.raw), set(signerInfo));
-  return seq(oid(OID.signedData), derTlv(TAG.CONTEXT_0, signedData));
+  const signedData = seq(int(1), set(seq(DER.sha256Oid)), seq(DER.dataOid), derTlv(TAG.CONTEXT_0, certDer), set(signerInfo));
+  return seq(DER.signedDataOid, derTlv(TAG.CONTEXT_0, signedData));
 }

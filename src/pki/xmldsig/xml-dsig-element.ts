@@ -1,11 +1,15 @@
 /** Reads the parts of a `Signature` element the verifier needs, refusing every shape it does not allow. */
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { XMLDSIG_NS } from '../../edxml/types.js';
 import type { XmlDocument, XmlElement } from '../../edxml/xml/tree.js';
 import { HubError } from '../../shared/hub-error.js';
+import { createCertificateCache } from '../certificate-cache.js';
 import { C14N_METHODS, DIGEST_METHODS_BY_URI, ENVELOPED_SIGNATURE, SIGNATURE_METHODS_BY_URI, type C14nMethod, type DigestMethod, type SignatureMethod } from './algorithms.js';
 
 const EXC_C14N_NS = 'http://www.w3.org/2001/10/xml-exc-c14n#';
+
+/** Process-wide memo: the same agency certificates arrive with every message. */
+const certificates = createCertificateCache();
 
 /** A Signature element as the verifier understands it. */
 export interface ParsedSignature {
@@ -106,7 +110,7 @@ export function readSignatureElement(doc: XmlDocument, sig: XmlElement, opts: { 
   if (digestMethod.legacy && !opts.allowSha1) throw fail('pki.weak_algorithm', 'SHA-1 digests are not allowed for this agency');
 
   const keyInfo = one(sig, ns, 'KeyInfo');
-  const certificates: X509Certificate[] = [];
+  const certs: X509Certificate[] = [];
   for (const k of elementChildren(keyInfo)) {
     if (k.localName === 'KeyName' || k.localName === 'KeyValue') continue; // informative only: the certificate decides
     if (k.localName !== 'X509Data') throw fail('pki.malformed_signature', `KeyInfo/${k.localName} is not allowed (only inline X509Data)`);
@@ -114,13 +118,13 @@ export function readSignatureElement(doc: XmlDocument, sig: XmlElement, opts: { 
       if (x.localName !== 'X509Certificate') continue;
       const b64 = doc.textContent(x).replace(/\s+/g, '');
       try {
-        certificates.push(new X509Certificate(Buffer.from(b64, 'base64')));
+        certs.push(certificates.fromBase64(b64));
       } catch {
         throw fail('pki.malformed_signature', 'KeyInfo holds an unreadable X509Certificate');
       }
     }
   }
-  if (certificates.length === 0) throw fail('pki.malformed_signature', 'KeyInfo has no X509Certificate');
+  if (certs.length === 0) throw fail('pki.malformed_signature', 'KeyInfo has no X509Certificate');
 
   const parsed: ParsedSignature = {
     element: sig,
@@ -135,7 +139,7 @@ export function readSignatureElement(doc: XmlDocument, sig: XmlElement, opts: { 
       digestValue: doc.textContent(one(ref, ns, 'DigestValue')).replace(/\s+/g, ''),
     },
     signatureValue: doc.textContent(one(sig, ns, 'SignatureValue')).replace(/\s+/g, ''),
-    certificates,
+    certificates: certs,
   };
   const signingTime = findSigningTime(doc, sig);
   if (signingTime) parsed.signingTime = signingTime;
