@@ -19,7 +19,7 @@ import { insertDeliveries, type NewDelivery } from '../store/delivery-repo.js';
 import { findDocumentBetween, insertBusinessStatus } from '../store/status-repo.js';
 import { appendAuditEvent } from '../audit/append-event.js';
 import type { ExchangeDeps } from './exchange-deps.js';
-import type { SignatureVerdict } from './signature-verdict.js';
+import type { SignatureVerdict } from '../pki/xmldsig/signature-verdict.js';
 
 export interface AcceptResult {
   /** true when these exact bytes had been accepted before: the first answer is returned, nothing is delivered again. */
@@ -55,6 +55,15 @@ function uniqueInOrder(ids: string[]): string[] {
   return [...new Set(ids)];
 }
 
+export interface AcceptOptions {
+  /**
+   * The hub built and signed this message itself for a signed-in console user
+   * of the sending agency: its signature must be the hub's, and the agency's
+   * signature policy does not apply (the hub vouches; the user is logged).
+   */
+  onBehalfOf?: { user: string };
+}
+
 /** Everything about a submission that can be decided before the transaction. */
 interface Checked {
   message: EdxmlMessage;
@@ -65,7 +74,7 @@ interface Checked {
   sha256: string;
 }
 
-async function check(deps: ExchangeDeps, callerOrganId: string, bytes: Buffer, sha256: string): Promise<Checked> {
+async function check(deps: ExchangeDeps, callerOrganId: string, bytes: Buffer, sha256: string, opts: AcceptOptions): Promise<Checked> {
   const { message, doc } = readEdxmlDocument(bytes, { maxBytes: deps.config.maxMessageBytes, maxDepth: deps.config.maxXmlDepth });
   const from = message.from.organId;
   if (from !== callerOrganId) {
@@ -95,7 +104,10 @@ async function check(deps: ExchangeDeps, callerOrganId: string, bytes: Buffer, s
       });
     }
   }
-  const verdict = deps.signatures.check(doc, message, sender);
+  const verdict = opts.onBehalfOf ? deps.signatures.checkHubSigned(doc, message) : deps.signatures.check(doc, message, sender);
+  if (opts.onBehalfOf && verdict.status !== 'valid') {
+    throw new HubError('exchange.hub_signature_invalid', `the hub's own signature on this message does not verify: ${verdict.status === 'invalid' ? verdict.reason : 'missing'}`, { status: 500 });
+  }
   if (sender.signaturePolicy === 'required' && verdict.status !== 'valid') {
     const code = verdict.status === 'missing' ? 'pki.signature_missing' : verdict.code;
     const reason = verdict.status === 'missing' ? 'the message is not signed' : verdict.reason;
@@ -127,7 +139,7 @@ async function linkOriginal(q: Queryable, m: EdxmlMessage): Promise<MessageRow |
   return findLatestDocument(q, m.from.organId, m.documentId);
 }
 
-async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer): Promise<{ row: MessageRow; duplicate: boolean; pushIds: string[] }> {
+async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer, opts: AcceptOptions): Promise<{ row: MessageRow; duplicate: boolean; pushIds: string[] }> {
   const m = c.message;
   const from = m.from.organId;
   return deps.db.tx(async (q) => {
@@ -189,7 +201,17 @@ async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer): Promise<{ 
       organs,
       messageId: id,
       documentId: m.documentId,
-      data: { kind: m.kind, sha256: c.sha256, size: bytes.length, from, to: c.to, signature: c.verdict, businessDocType: row.business_doc_type, statusCode: row.status_code },
+      data: {
+        kind: m.kind,
+        sha256: c.sha256,
+        size: bytes.length,
+        from,
+        to: c.to,
+        signature: c.verdict,
+        businessDocType: row.business_doc_type,
+        statusCode: row.status_code,
+        ...(opts.onBehalfOf ? { submittedBy: `console:${opts.onBehalfOf.user}` } : {}),
+      },
     });
     for (const d of deliveries) {
       await appendAuditEvent(q, {
@@ -259,11 +281,11 @@ async function statusTarget(q: Queryable, m: StatusMessage): Promise<{ id: strin
  * Accepts one submission from an authenticated agency. Throws a HubError for
  * every refusal (after logging it in the exchange log); nothing else is stored.
  */
-export async function acceptMessage(deps: ExchangeDeps, callerOrganId: string, bytes: Buffer): Promise<AcceptResult> {
+export async function acceptMessage(deps: ExchangeDeps, callerOrganId: string, bytes: Buffer, opts: AcceptOptions = {}): Promise<AcceptResult> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   try {
-    const checked = await check(deps, callerOrganId, bytes, sha256);
-    const { row, duplicate, pushIds } = await commit(deps, checked, bytes);
+    const checked = await check(deps, callerOrganId, bytes, sha256, opts);
+    const { row, duplicate, pushIds } = await commit(deps, checked, bytes, opts);
     failpoint('accept.after-commit');
     if (!duplicate) {
       deps.metrics.accepted(row.kind);

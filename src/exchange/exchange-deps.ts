@@ -8,11 +8,13 @@ import type { Db } from '../store/db.js';
 import type { Agency } from '../directory/agency.js';
 import type { EdxmlMessage } from '../edxml/types.js';
 import type { XmlDocument } from '../edxml/xml/tree.js';
-import type { SignatureVerdict } from './signature-verdict.js';
+import type { SignatureVerdict } from '../pki/xmldsig/signature-verdict.js';
 
 /** Checks the XML signature of a parsed message for the sending agency's policy. */
 export interface SignatureChecker {
   check(doc: XmlDocument, message: EdxmlMessage, sender: Agency): SignatureVerdict;
+  /** Checks a message the hub signed itself (console statuses, hub notices). */
+  checkHubSigned(doc: XmlDocument, message: EdxmlMessage): SignatureVerdict;
 }
 
 /** Hands committed push deliveries to the queue; must never throw (the reconciler repairs misses). */

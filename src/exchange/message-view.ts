@@ -1,7 +1,7 @@
 /** The JSON views of messages and deliveries that the API and CLI show. */
 import type { MessageRow } from '../store/message-repo.js';
 import type { DeliveryRow } from '../store/delivery-repo.js';
-import type { SignatureVerdict } from './signature-verdict.js';
+import type { SignatureVerdict } from '../pki/xmldsig/signature-verdict.js';
 
 export interface MessageHeaderView {
   id: string;

@@ -26,7 +26,7 @@ import { buildApp } from '../http/build-app.js';
 import type { ExchangeDeps } from '../exchange/exchange-deps.js';
 import type { HubServices } from './hub-services.js';
 import { createSignatureChecker } from './signature-checker.js';
-import { loadHubSigner } from './hub-signer.js';
+import { loadHubSigner } from '../pki/receipts/hub-signer.js';
 
 export interface Hub {
   services: HubServices;
@@ -62,7 +62,7 @@ export async function createHub(config: HubConfig, opts: CreateHubOptions = {}):
     config,
     db,
     log,
-    signatures: createSignatureChecker(trust),
+    signatures: createSignatureChecker(trust, readFileSync(layout.signingCert, 'utf8')),
     scheduler: pushQueue,
     metrics,
   };
