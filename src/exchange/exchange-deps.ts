@@ -9,6 +9,7 @@ import type { Agency } from '../directory/agency.js';
 import type { EdxmlMessage } from '../edxml/types.js';
 import type { XmlDocument } from '../edxml/xml/tree.js';
 import type { SignatureVerdict } from '../pki/xmldsig/signature-verdict.js';
+import type { HubSigner } from '../pki/receipts/hub-signer.js';
 
 /** Checks the XML signature of a parsed message for the sending agency's policy. */
 export interface SignatureChecker {
@@ -36,6 +37,8 @@ export interface ExchangeDeps {
   signatures: SignatureChecker;
   scheduler: DeliveryScheduler;
   metrics: ExchangeMetrics;
+  /** The hub's own key: receipts and the status messages it generates. */
+  hubSigner: HubSigner;
   now?: () => Date;
 }
 

@@ -12,6 +12,8 @@ import { messageRoutes } from './routes/message-routes.js';
 import { inboxRoutes } from './routes/inbox-routes.js';
 import { agencyRoutes } from './routes/agency-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { receiptRoutes } from './routes/receipt-routes.js';
+import { auditRoutes } from './routes/audit-routes.js';
 import { HubError } from '../shared/hub-error.js';
 import './caller.js';
 
@@ -64,5 +66,7 @@ export async function buildApp(s: HubServices, tls: TlsMaterial | null): Promise
   messageRoutes(app, s);
   inboxRoutes(app, s);
   agencyRoutes(app, s);
+  receiptRoutes(app, s);
+  await auditRoutes(app, { db: s.db });
   return app;
 }

@@ -58,8 +58,10 @@ export async function createHub(config: HubConfig, opts: CreateHubOptions = {}):
   const pushQueue = createPushQueue({ connection: redis, prefix: config.queuePrefix, attempts: config.delivery.attempts, backoffMs: config.delivery.backoffMs, log });
   metrics.setQueueDepthSource(() => pushQueue.counts());
 
+  const hubSigner = loadHubSigner(config.certsDir);
   const exchange: ExchangeDeps = {
     config,
+    hubSigner,
     db,
     log,
     signatures: createSignatureChecker(trust, readFileSync(layout.signingCert, 'utf8')),
@@ -119,7 +121,7 @@ export async function createHub(config: HubConfig, opts: CreateHubOptions = {}):
         reconciler.start();
         sealer = createAuditSealer({
           db,
-          signer: loadHubSigner(config.certsDir),
+          signer: hubSigner,
           log,
           checkpointIntervalMs: config.audit.checkpointIntervalMs,
           checkpointEveryEntries: config.audit.checkpointEveryEntries,

@@ -95,5 +95,13 @@ CREATE TABLE business_statuses (
   recorded_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX business_statuses_document ON business_statuses (document_message_id, id);
+
+-- Signed receipts, issued once and handed out unchanged afterwards.
+CREATE TABLE receipts (
+  subject_id text PRIMARY KEY,
+  kind text NOT NULL CHECK (kind IN ('submission', 'delivery')),
+  bytes bytea NOT NULL,
+  issued_at timestamptz NOT NULL DEFAULT now()
+);
 `,
 };
