@@ -5,7 +5,8 @@
 import type { Migration } from './migration.js';
 import { migration001Audit } from './001-audit.js';
 import { exchangeMigration } from './002-exchange.js';
+import { consoleMigration } from './003-console.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [migration001Audit, exchangeMigration];
+export const migrations: readonly Migration[] = [migration001Audit, exchangeMigration, consoleMigration];
