@@ -10,18 +10,22 @@ import type { XmlDocument, XmlElement } from '../../edxml/xml/tree.js';
 import { HubError } from '../../shared/hub-error.js';
 import { C14N_EXCLUSIVE, C14N_INCLUSIVE, DIGEST_METHODS_BY_HASH, ENVELOPED_SIGNATURE, SIGNATURE_METHODS_BY_NAME, type SignatureAlgorithmName } from './algorithms.js';
 import { canonicalize, canonicalizeInto } from './canonicalize.js';
+import type { HubSigner } from '../receipts/hub-signer.js';
+import { derEcdsaToP1363 } from './ecdsa-signature-format.js';
 
-export interface SignEdxmlOptions {
-  /** PKCS#8 (or PKCS#1/SEC1) private key PEM. */
-  keyPem: string;
-  /** The signer's certificate PEM (placed in KeyInfo). */
-  certPem: string;
+interface SignEdxmlCommon {
   c14n: 'exclusive' | 'inclusive';
   /** Defaults to rsa-sha256 or ecdsa-sha256 after the key type. */
   algorithm?: SignatureAlgorithmName;
   /** Written as a SignatureProperty when given. */
   signingTime?: Date;
 }
+
+/**
+ * Either an agency key and certificate (PEM), or the hub's own signer (for the status
+ * messages the hub generates; its key never leaves the `HubSigner`).
+ */
+export type SignEdxmlOptions = SignEdxmlCommon & ({ keyPem: string; certPem: string } | { hubSigner: HubSigner });
 
 const SIGNATURE_ID = 'edoc-hub-signature';
 const SIGNING_TIME_NS = 'urn:edoc-hub:signing-time';
@@ -64,15 +68,27 @@ function splice(bytes: Buffer, at: number, remove: number, insert: string): Buff
 
 /** Signs an edXML document; the output verifies with `verifyEdxmlSignature` and with xml-crypto. */
 export function signEdxml(bytes: Buffer, opts: SignEdxmlOptions): Buffer {
-  const key = createPrivateKey(opts.keyPem);
-  const keyType = key.asymmetricKeyType;
+  const certPem = 'hubSigner' in opts ? opts.hubSigner.certificatePem : opts.certPem;
+  const cert = new X509Certificate(certPem);
+  const keyType = cert.publicKey.asymmetricKeyType;
   const algName = opts.algorithm ?? (keyType === 'ec' ? 'ecdsa-sha256' : 'rsa-sha256');
   const method = SIGNATURE_METHODS_BY_NAME.get(algName);
   if (!method) throw new HubError('pki.cannot_sign', `Unknown algorithm "${algName}"`);
   if (method.keyType !== keyType) throw new HubError('pki.cannot_sign', `A ${String(keyType)} key cannot make ${algName} signatures`);
+  let signValue: (data: Buffer) => Buffer;
+  if ('hubSigner' in opts) {
+    const hub = opts.hubSigner;
+    if (method.hash !== 'sha256') throw new HubError('pki.cannot_sign', 'The hub signer signs with SHA-256 only');
+    // The HubSigner returns DER ECDSA (as CMS wants); XML-DSig wants r||s.
+    signValue = (data) => (keyType === 'ec' ? derEcdsaToP1363(hub.sign(data), 32) : hub.sign(data));
+  } else {
+    const key = createPrivateKey(opts.keyPem);
+    if (key.asymmetricKeyType !== keyType) throw new HubError('pki.cannot_sign', 'The private key does not match the certificate');
+    signValue = (data) => (keyType === 'ec' ? sign(method.hash, data, { key, dsaEncoding: 'ieee-p1363' }) : sign(method.hash, data, key));
+  }
   const digestMethod = DIGEST_METHODS_BY_HASH.get(method.hash)!;
   const c14nUri = opts.c14n === 'exclusive' ? C14N_EXCLUSIVE : C14N_INCLUSIVE;
-  const certB64 = new X509Certificate(opts.certPem).raw.toString('base64');
+  const certB64 = cert.raw.toString('base64');
 
   // 1. Remove old signatures (from the end, so offsets stay valid) and insert the template.
   const doc0 = parseXml(bytes, DEFAULT_PARSE_LIMITS);
@@ -107,6 +123,6 @@ export function signEdxml(bytes: Buffer, opts: SignEdxmlOptions): Buffer {
   const doc2 = parseXml(out, DEFAULT_PARSE_LIMITS);
   const sig2 = lastSignature(doc2);
   const signedInfo = canonicalize(doc2, childByName(sig2, 'SignedInfo'), { kind: opts.c14n });
-  const value = method.keyType === 'ec' ? sign(method.hash, signedInfo, { key, dsaEncoding: 'ieee-p1363' }) : sign(method.hash, signedInfo, key);
+  const value = signValue(signedInfo);
   return splice(out, childByName(sig2, 'SignatureValue').contentStart, 0, value.toString('base64'));
 }
