@@ -17,6 +17,8 @@ export interface DeadlineRule {
 
 export interface HubConfig {
   role: Role;
+  /** The id the hub writes as From in the status messages it generates itself (not an agency). */
+  hubOrganId: string;
   host: string;
   port: number;
   /** Public base URL of the hub, used in generated links. */
@@ -113,6 +115,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
   const retention = env.EDOC_RETENTION_DAYS;
   const cfg: HubConfig = {
     role,
+    hubOrganId: str(env, 'EDOC_HUB_ORGAN_ID', 'edoc-hub'),
     host,
     port,
     publicUrl: str(env, 'EDOC_PUBLIC_URL', `https://${host}:${port}`),

@@ -9,6 +9,7 @@ import { getDeliveryForUpdate, transition, type DeliveryRow } from '../store/del
 import { getMessage } from '../store/message-repo.js';
 import type { ExchangeDeps } from './exchange-deps.js';
 import { isUuid, notFound } from './read-access.js';
+import { notifySender } from './notify-sender.js';
 
 export interface AckInput {
   result: 'done' | 'fail';
@@ -46,6 +47,11 @@ export async function acknowledgeDelivery(deps: ExchangeDeps, callerOrganId: str
     return { row: next, changed: true };
   });
   if (row.changed) {
+    if (input.result === 'fail') {
+      await notifySender(deps, row.row, input.reason ?? 'no reason given').catch((err: unknown) =>
+        deps.log.error({ err, deliveryId }, 'could not notify the sender of a failed delivery'),
+      );
+    }
     deps.metrics.acknowledged(input.result);
     deps.log.info({ deliveryId, messageId: row.row.message_id, recipient: callerOrganId, result: input.result }, 'delivery acknowledged');
   }

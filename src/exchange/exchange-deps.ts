@@ -39,6 +39,8 @@ export interface ExchangeDeps {
   metrics: ExchangeMetrics;
   /** The hub's own key: receipts and the status messages it generates. */
   hubSigner: HubSigner;
+  /** The same key as PEM, for XML-signing the status messages the hub generates. */
+  hubSigningKeyPem: string;
   now?: () => Date;
 }
 

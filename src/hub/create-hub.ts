@@ -27,6 +27,7 @@ import type { ExchangeDeps } from '../exchange/exchange-deps.js';
 import type { HubServices } from './hub-services.js';
 import { createSignatureChecker } from './signature-checker.js';
 import { loadHubSigner } from '../pki/receipts/hub-signer.js';
+import { notifySender } from '../exchange/notify-sender.js';
 
 export interface Hub {
   services: HubServices;
@@ -62,6 +63,7 @@ export async function createHub(config: HubConfig, opts: CreateHubOptions = {}):
   const exchange: ExchangeDeps = {
     config,
     hubSigner,
+    hubSigningKeyPem: readFileSync(layout.signingKey, 'utf8'),
     db,
     log,
     signatures: createSignatureChecker(trust, readFileSync(layout.signingCert, 'utf8')),
@@ -108,6 +110,9 @@ export async function createHub(config: HubConfig, opts: CreateHubOptions = {}):
           prefix: config.queuePrefix,
           concurrency: config.delivery.concurrency,
           lockMs: config.delivery.jobLockMs,
+          onUndeliverable: async (d) => {
+            await notifySender(exchange, d, d.last_error ?? 'undeliverable');
+          },
           onOutcome: (o) => metrics.pushOutcome(o),
         });
         reconciler = createReconciler({

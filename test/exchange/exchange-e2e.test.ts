@@ -107,8 +107,16 @@ t.test('send, push with retries, pull, ack, statuses and tracking', async (t) =>
     t.equal(r.status, 202, r.body.toString());
     t.same(r.json<{ to: string[] }>().to, [G22]);
   }
-  const g22Inbox = (await hub.request(G22, 'GET', '/v1/inbox')).json<{ entries: { message: { kind: string; statusCode: string } }[] }>();
-  t.same(g22Inbox.entries.map((e) => e.message.statusCode), ['01', '03'], 'statuses wait in the sender inbox');
+  const g22Inbox = (await hub.request(G22, 'GET', '/v1/inbox')).json<{ entries: { message: { kind: string; statusCode: string; from: string; signature: { status: string } } }[] }>();
+  const notice = g22Inbox.entries.find((e) => e.message.from === 'edoc-hub');
+  t.ok(notice, 'the hub told the sender that G17 is undeliverable');
+  t.equal(notice?.message.statusCode, '02');
+  t.equal(notice?.message.signature.status, 'valid', 'the notice is signed by the hub');
+  t.same(
+    g22Inbox.entries.filter((e) => e.message.from === H41).map((e) => e.message.statusCode),
+    ['01', '03'],
+    'statuses wait in the sender inbox',
+  );
 
   const final = (await hub.request(G22, 'GET', `/v1/messages/${accepted.id}/tracking`)).json<{
     message: { id: string; businessDocType: number };
@@ -182,4 +190,25 @@ t.test('every refusal has its status and code and leaves nothing behind', async 
   t.equal(update.status, 202, 'a replacement under the same DocumentId is accepted');
   const tr = (await hub.request(G22, 'GET', `/v1/messages/${update.json<{ id: string }>().id}/tracking`)).json<{ original: { id: string } | null }>();
   t.equal(tr.original?.id, first.json<{ id: string }>().id, 'the replacement is linked to the original');
+});
+
+t.test('a "fail" acknowledgement is reported to the sender once', async (t) => {
+  const hub = await startTestHub();
+  t.teardown(() => hub.close());
+  await hub.setAgency(G22, { signaturePolicy: 'lenient' });
+  const sent = await hub.request(G22, 'POST', '/v1/messages', replacement);
+  t.equal(sent.status, 202);
+  const entry = (await hub.request(H41, 'GET', '/v1/inbox')).json<{ entries: { deliveryId: string }[] }>().entries[0]!;
+  const failed = await hub.request(H41, 'POST', `/v1/deliveries/${entry.deliveryId}/ack`, { result: 'fail', reason: 'tệp đính kèm hỏng' });
+  t.equal(failed.status, 200);
+  t.equal(failed.json<{ state: string; ackReason: string }>().state, 'failed');
+  const again = await hub.request(H41, 'POST', `/v1/deliveries/${entry.deliveryId}/ack`, { result: 'fail', reason: 'tệp đính kèm hỏng' });
+  t.equal(again.status, 200, 'repeating the same acknowledgement is harmless');
+  const conflicting = await hub.request(H41, 'POST', `/v1/deliveries/${entry.deliveryId}/ack`, { result: 'done' });
+  t.equal(conflicting.status, 409);
+  t.equal((await hub.request(G22, 'POST', `/v1/deliveries/${entry.deliveryId}/ack`, { result: 'done' })).status, 404, 'only the recipient acknowledges');
+  const inbox = (await hub.request(G22, 'GET', '/v1/inbox')).json<{ entries: { message: { from: string; statusCode: string; subject: string } }[] }>();
+  const notices = inbox.entries.filter((e) => e.message.from === 'edoc-hub');
+  t.equal(notices.length, 1, 'one notice');
+  t.match(notices[0]!.message.subject, /tệp đính kèm hỏng/);
 });
