@@ -186,6 +186,12 @@ export interface ParseLimits {
   maxBytes: number;
   /** Deepest element nesting (default 64). */
   maxDepth: number;
+  /**
+   * Most tree nodes — elements, attributes, text, comments, PIs — in one document
+   * (default 100,000; absent = the default). Bounds memory: 50 MB of `<a/>` would
+   * otherwise be 12 million element objects.
+   */
+  maxNodes?: number;
 }
 
-export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxBytes: 50 * 1024 * 1024, maxDepth: 64 };
+export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxBytes: 50 * 1024 * 1024, maxDepth: 64, maxNodes: 100_000 };

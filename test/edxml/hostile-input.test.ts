@@ -86,9 +86,9 @@ t.test('200k nesting: too_deep early, and no stack overflow even with a huge lim
   t.equal(e.code, 'edxml.too_deep');
   t.same([e.line, e.column], [1, 64 * 3 + 1], 'stops at the first element past the limit');
   // The parser is iterative: raising the limit parses it without recursion.
-  const doc = parseXml(deep, { maxBytes: deep.length, maxDepth: n });
+  const doc = parseXml(deep, { maxBytes: deep.length, maxDepth: n, maxNodes: n });
   t.equal(doc.root.localName, 'a');
-  t.equal(errorOf(() => readEdxml(deep, { maxDepth: n })).code, 'edxml.not_edxml_root', 'the reader walks it without recursion too');
+  t.equal(errorOf(() => readEdxml(deep, { maxDepth: n, maxNodes: n })).code, 'edxml.not_edxml_root', 'the reader walks it without recursion too');
 });
 
 t.test('truncated input at every cut point: a HubError each time', async (t) => {
@@ -163,6 +163,20 @@ t.test('non-XML bytes, empty body, wrong root, wrong namespace, invalid UTF-8, s
   t.equal(s.code, 'edxml.too_large');
   t.equal(s.status, 413);
   t.equal(readEdxml(big, { maxBytes: big.length }).kind, 'status', 'exactly the limit is fine');
+});
+
+t.test('node floods: many elements, many attributes', async (t) => {
+  // 150k empty elements on one line (600 KB): refused by the node limit, not by memory.
+  const flood = Buffer.from(`<edXML xmlns="${EDXML_NS}">${'<a/>'.repeat(150_000)}</edXML>`);
+  const e = errorOf(() => readEdxml(flood));
+  t.equal(e.code, 'edxml.too_many_nodes');
+  t.equal(e.line, 1);
+  t.equal(errorOf(() => readEdxml(flood, { maxNodes: 1000 })).code, 'edxml.too_many_nodes');
+  t.equal(errorOf(() => readEdxml(flood, { maxNodes: 200_000 })).code, 'edxml.missing_message_header', 'a higher limit lets it through');
+  const attrs = Buffer.from(`<edXML xmlns="${EDXML_NS}" ${Array.from({ length: 150_000 }, (_, i) => `a${i}=""`).join(' ')}/>`);
+  t.equal(errorOf(() => readEdxml(attrs)).code, 'edxml.too_many_nodes');
+  const dup = Buffer.from(`<edXML xmlns="${EDXML_NS}" ${Array.from({ length: 20 }, (_, i) => `a${i}=""`).join(' ')} a13="x"/>`);
+  t.equal(errorOf(() => readEdxml(dup)).code, 'edxml.not_well_formed', 'a duplicate among many attributes is still found');
 });
 
 t.test('undeclared prefix: line and column of the element', async (t) => {

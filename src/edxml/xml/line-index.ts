@@ -31,6 +31,7 @@ export function createLineIndex(src: Buffer): LineIndex {
   let curLine = 1;
   let curLineStart = 0;
   let curColumn = 1;
+  let nextLf = -2;
   let table: number[] | null = null;
 
   function lineStarts(): number[] {
@@ -48,12 +49,14 @@ export function createLineIndex(src: Buffer): LineIndex {
   return {
     advance(offset) {
       if (offset < curOffset) return this.position(offset);
-      let p = src.indexOf(LF, curOffset);
-      if (p !== -1 && p < offset) {
-        while (p !== -1 && p < offset) {
+      // nextLf caches the first LF at or after curOffset (-1: none left), so a
+      // long single line is not searched again on every call.
+      if (nextLf !== -1 && nextLf < curOffset) nextLf = src.indexOf(LF, curOffset);
+      if (nextLf !== -1 && nextLf < offset) {
+        while (nextLf !== -1 && nextLf < offset) {
           curLine++;
-          curLineStart = p + 1;
-          p = src.indexOf(LF, p + 1);
+          curLineStart = nextLf + 1;
+          nextLf = src.indexOf(LF, nextLf + 1);
         }
         curColumn = 1 + countChars(src, curLineStart, offset);
       } else {

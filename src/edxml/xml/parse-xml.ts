@@ -10,12 +10,12 @@
  * Refused, each as a HubError with a stable code and the line/column of the fault:
  * DOCTYPE/DTD/ENTITY declarations (never expanded, never fetched), entity
  * references other than the five predefined ones, anything not well-formed or not
- * namespace-well-formed, input over `limits.maxBytes` (413) or nested deeper than
- * `limits.maxDepth`.
+ * namespace-well-formed, input over `limits.maxBytes` (413), nested deeper than
+ * `limits.maxDepth` or with more than `limits.maxNodes` nodes.
  */
 import { isUtf8 } from 'node:buffer';
 import { HubError } from '../../shared/hub-error.js';
-import type { ParseLimits } from '../types.js';
+import { DEFAULT_PARSE_LIMITS, type ParseLimits } from '../types.js';
 import type {
   XmlAttribute,
   XmlComment,
@@ -95,7 +95,7 @@ interface RawAttribute {
  * (`edxml.too_large`, `edxml.empty`, `edxml.invalid_encoding`,
  * `edxml.unsupported_encoding`, `edxml.not_well_formed`, `edxml.dtd_forbidden`,
  * `edxml.undefined_entity`, `edxml.undeclared_prefix`, `edxml.namespace_error`,
- * `edxml.too_deep`).
+ * `edxml.too_deep`, `edxml.too_many_nodes`).
  */
 export function parseXml(source: Buffer, limits: ParseLimits): XmlDocument {
   const src = source;
@@ -153,6 +153,14 @@ export function parseXml(source: Buffer, limits: ParseLimits): XmlDocument {
   const crFinder = new NextFinder(src, CR);
   const cdataEndFinder = new NextFinder(src, ']]>');
 
+  const maxNodes = limits.maxNodes ?? DEFAULT_PARSE_LIMITS.maxNodes ?? Infinity;
+  let nodes = 0;
+  const countNode = (offset: number): void => {
+    if (++nodes > maxNodes) {
+      throw fail('edxml.too_many_nodes', `The document has more than ${maxNodes} elements, attributes, text and comment nodes`, offset);
+    }
+  };
+
   const nsMap = new Map<string, string>([['xml', XML_NS]]);
   const stack: XmlElement[] = [];
   const nameStarts: number[] = [];
@@ -203,6 +211,7 @@ export function parseXml(source: Buffer, limits: ParseLimits): XmlDocument {
           : fail('edxml.not_well_formed', `Malformed reference "${bad.text}" (a literal "&" must be written &amp;)`, bad.offset);
       }
     }
+    countNode(s);
     const node: XmlText = { type: 'text', start: s, end: e, cdata: false, verbatim: !hasAmp && !crFinder.within(s, e) };
     stack[stack.length - 1]!.children.push(node);
   };
@@ -213,12 +222,15 @@ export function parseXml(source: Buffer, limits: ParseLimits): XmlDocument {
     if (stack.length + 1 > limits.maxDepth) {
       throw fail('edxml.too_deep', `Elements are nested deeper than the limit of ${limits.maxDepth} levels`, start);
     }
+    countNode(start);
     const nameStart = pos + 1;
     const nameEnd = readName(nameStart, 'an element name');
     const qname = src.toString('utf8', nameStart, nameEnd);
     const colon = checkQName(qname, nameStart);
     let p = nameEnd;
     let raws: RawAttribute[] | null = null;
+    // Duplicate check: a linear scan for the usual few attributes, a Set beyond.
+    let seen: Set<string> | null = null;
     let selfClose = false;
     for (;;) {
       const wsStart = p;
@@ -237,6 +249,7 @@ export function parseXml(source: Buffer, limits: ParseLimits): XmlDocument {
       if (p >= len) throw fail('edxml.not_well_formed', `The document ends inside the start tag of <${qname}>`, start);
       if (p === wsStart) throw fail('edxml.not_well_formed', `Expected whitespace, ">" or "/>" in the start tag of <${qname}>`, p);
       const aStart = p;
+      countNode(aStart);
       const aEnd = readName(p, `an attribute name of <${qname}>`);
       const aName = src.toString('utf8', aStart, aEnd);
       const aColon = checkQName(aName, aStart);
@@ -265,9 +278,11 @@ export function parseXml(source: Buffer, limits: ParseLimits): XmlDocument {
         }
       }
       raws ??= [];
-      for (const r of raws) {
-        if (r.qname === aName) throw fail('edxml.not_well_formed', `Attribute ${aName} appears twice on <${qname}>`, aStart);
+      if (seen === null && raws.length >= 8) seen = new Set(raws.map((r) => r.qname));
+      if (seen ? seen.has(aName) : raws.some((r) => r.qname === aName)) {
+        throw fail('edxml.not_well_formed', `Attribute ${aName} appears twice on <${qname}>`, aStart);
       }
+      seen?.add(aName);
       raws.push({ qname: aName, colon: aColon, start: aStart, valueStart: vStart, valueEnd: vEnd, plain });
       p = vEnd + 1;
     }
@@ -419,6 +434,7 @@ export function parseXml(source: Buffer, limits: ParseLimits): XmlDocument {
       if (end === -1) throw fail('edxml.not_well_formed', 'Comment is not closed with "-->"', pos);
       const dd = src.indexOf('--', pos + 4);
       if (dd < end) throw fail('edxml.not_well_formed', '"--" is not allowed inside a comment', dd);
+      countNode(pos);
       addChild({ type: 'comment', start: pos, end: end + 3 });
       pos = end + 3;
       return;
@@ -428,6 +444,7 @@ export function parseXml(source: Buffer, limits: ParseLimits): XmlDocument {
       const s = pos + CDATA_OPEN.length;
       const end = src.indexOf(']]>', s);
       if (end === -1) throw fail('edxml.not_well_formed', 'CDATA section is not closed with "]]>"', pos);
+      countNode(pos);
       stack[stack.length - 1]!.children.push({ type: 'text', start: s, end, cdata: true, verbatim: !crFinder.within(s, end) });
       pos = end + 3;
       return;
@@ -450,6 +467,7 @@ export function parseXml(source: Buffer, limits: ParseLimits): XmlDocument {
     if (end !== tEnd && !isWs(src[tEnd])) throw fail('edxml.not_well_formed', `Invalid processing instruction target "${target}…"`, pos);
     let d = tEnd;
     while (d < end && isWs(src[d])) d++;
+    countNode(pos);
     addChild({ type: 'pi', target, data: src.toString('utf8', d, end), start: pos, end: end + 2 });
     pos = end + 2;
   };
