@@ -5,15 +5,7 @@
 import type { Queryable } from '../store/db.js';
 import type { AuditCheckpoint, ChainEntry } from './audit-record.js';
 import { recordFromRow } from './record-from-row.js';
-import { RECORD_COLUMNS, type RecordRow } from './sql-fragments.js';
-
-interface ChainRow extends Omit<RecordRow, 'event_id'> {
-  seq: string;
-  prev_hash: string;
-  hash: string;
-  chained_event_id: string;
-  event_id: string | null;
-}
+import { RECORD_JSON, rowFromJson, type RecordJson } from './sql-fragments.js';
 
 export interface ReadChainRange {
   /** First seq (inclusive); default 1. */
@@ -23,29 +15,43 @@ export interface ReadChainRange {
   batchSize?: number;
 }
 
+type ChainJson = [string, string, string, RecordJson | null];
+
+/** One batch as a single JSON text (see RECORD_JSON), plus its last seq for the next keyset step. */
+async function fetchBatch(q: Queryable, after: string, to: string, batch: number): Promise<{ json: string | null; last: string | null }> {
+  const r = await q.query<{ json: string | null; last: string | null }>(
+    `SELECT json_agg(json_build_array(c.seq::text, c.prev_hash, c.hash,
+              CASE WHEN e.id IS NULL THEN NULL ELSE ${RECORD_JSON} END) ORDER BY c.seq)::text AS json,
+            max(c.seq)::text AS last
+     FROM (SELECT * FROM audit_chain WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3) c
+     LEFT JOIN audit_events e ON e.id = c.event_id`,
+    [after, to, batch],
+  );
+  return r.rows[0] ?? { json: null, last: null };
+}
+
 /**
- * Yields every chain entry with its record. When an event row is missing (a
- * deleted log row) the entry has neither record nor digest, which the verifier
+ * Yields every chain entry with its record, in seq order; the next batch is
+ * fetched while this one is hashed. When an event row is missing (a deleted
+ * log row) the entry has neither record nor digest, which the verifier
  * reports as a failure at that seq.
  */
 export async function* readChain(q: Queryable, range: ReadChainRange = {}): AsyncGenerator<ChainEntry> {
   const batch = range.batchSize ?? 10_000;
-  let after = (BigInt(range.fromSeq ?? '1') - 1n).toString();
   const to = range.toSeq ?? '9223372036854775807';
+  let next = fetchBatch(q, (BigInt(range.fromSeq ?? '1') - 1n).toString(), to, batch);
   for (;;) {
-    const r = await q.query<ChainRow>(
-      `SELECT c.seq, c.prev_hash, c.hash, c.event_id AS chained_event_id, ${RECORD_COLUMNS}
-       FROM audit_chain c LEFT JOIN audit_events e ON e.id = c.event_id
-       WHERE c.seq > $1 AND c.seq <= $2 ORDER BY c.seq LIMIT $3`,
-      [after, to, batch],
-    );
-    for (const row of r.rows) {
-      const entry: ChainEntry = { seq: row.seq, prevHash: row.prev_hash, hash: row.hash };
-      if (row.event_id !== null) entry.record = recordFromRow(row.seq, row as RecordRow);
+    const { json, last } = await next;
+    if (json === null || last === null) return;
+    const rows = JSON.parse(json) as ChainJson[];
+    const more = rows.length === batch;
+    if (more) next = fetchBatch(q, last, to, batch);
+    for (const [seq, prevHash, hash, rec] of rows) {
+      const entry: ChainEntry = { seq, prevHash, hash };
+      if (rec !== null) entry.record = recordFromRow(seq, rowFromJson(rec));
       yield entry;
     }
-    if (r.rows.length < batch) return;
-    after = r.rows[r.rows.length - 1]!.seq;
+    if (!more) return;
   }
 }
 

@@ -14,7 +14,7 @@ import { appendAuditEvent } from './append-event.js';
 import { chainHash, GENESIS_HASH, recordDigest } from './chain-hash.js';
 import { checkpointPayload } from './checkpoint-payload.js';
 import { recordFromRow } from './record-from-row.js';
-import { RECORD_COLUMNS, type RecordRow } from './sql-fragments.js';
+import { RECORD_JSON, rowFromJson, type RecordJson } from './sql-fragments.js';
 
 /** Advisory lock key held (per transaction) by the sealer ("edocseal"). */
 const SEAL_LOCK = BigInt.asIntN(64, 0x65646f637365616cn).toString();
@@ -105,12 +105,13 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
       const lastCp = await q.query<{ seq: string }>('SELECT seq FROM audit_checkpoints ORDER BY seq DESC LIMIT 1');
       const sinceCp = Number(BigInt(head.seq) - BigInt(lastCp.rows[0]?.seq ?? '0'));
       const limit = Math.max(1, Math.min(batchSize, opts.checkpointEveryEntries - sinceCp));
-      const pending = await q.query<RecordRow>(
-        `SELECT ${RECORD_COLUMNS} FROM audit_pending p JOIN audit_events e ON e.id = p.event_id
-         ORDER BY p.event_id LIMIT $1`,
+      const pending = await q.query<{ json: string | null }>(
+        `SELECT json_agg(${RECORD_JSON} ORDER BY e.id)::text AS json
+         FROM (SELECT event_id FROM audit_pending ORDER BY event_id LIMIT $1) p JOIN audit_events e ON e.id = p.event_id`,
         [limit],
       );
-      const n = pending.rows.length;
+      const rows = pending.rows[0]?.json ? (JSON.parse(pending.rows[0].json) as RecordJson[]).map(rowFromJson) : [];
+      const n = rows.length;
       if (n > 0) {
         const seqs: string[] = [];
         const ids: string[] = [];
@@ -118,7 +119,7 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
         const hashes: string[] = [];
         let seq = BigInt(head.seq);
         let prev = head.hash;
-        for (const row of pending.rows) {
+        for (const row of rows) {
           seq += 1n;
           const s = seq.toString();
           const hash = chainHash(prev, recordDigest(recordFromRow(s, row)));

@@ -4,6 +4,9 @@
  *
  * Value conventions on both: `$1…` parameters; bigint (int8) and numeric come
  * back as **strings**; timestamptz as `Date`; json/jsonb parsed; text[] as arrays.
+ * A statement starting with the line `-- prepared: <name>` is a named prepared
+ * statement on PostgreSQL (planned once per connection): use it for hot,
+ * fixed statements.
  */
 import type { Logger } from 'pino';
 import type { Db } from './db.js';

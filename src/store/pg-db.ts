@@ -17,6 +17,20 @@ function asResult<R>(r: pg.QueryResult): QueryResult<R> {
   return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
 }
 
+const PREPARED = /^-- prepared: ([A-Za-z0-9_.-]+)\n/;
+
+/**
+ * A statement whose text starts with `-- prepared: <name>` and a newline is
+ * sent as a named prepared statement: parsed and planned once per connection
+ * instead of on every call (measured: halves the cost of the audit append).
+ * Use it only for hot statements whose text never varies; a name must always
+ * carry the same text. PGlite just sees a comment.
+ */
+function toQuery(sql: string, params?: unknown[]): pg.QueryConfig {
+  const m = PREPARED.exec(sql);
+  return m ? { name: m[1]!, text: sql, values: params ?? [] } : { text: sql, values: params ?? [] };
+}
+
 /**
  * Opens a pool. Types come back with the `pg` defaults: bigint and numeric as
  * strings, timestamptz as `Date`, json/jsonb parsed.
@@ -29,13 +43,13 @@ export function createPgDb(opts: PgDbOptions): Db & Listenable {
   const db: Db & Listenable = {
     kind: 'postgres',
     async query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
-      return asResult<R>(await pool.query(sql, params));
+      return asResult<R>(await pool.query(toQuery(sql, params)));
     },
     async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       const q: Queryable = {
         async query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
-          return asResult<R>(await client.query(sql, params));
+          return asResult<R>(await client.query(toQuery(sql, params)));
         },
       };
       try {

@@ -35,3 +35,18 @@ t.test('PostgreSQL db: value conventions, commit and rollback', async (t) => {
   t.same(rows.rows.map((x) => x.v), [1], 'rolled-back insert is gone');
   t.equal(rows.rowCount, 1);
 });
+
+t.test('a "-- prepared: name" statement is a named prepared statement, same results', async (t) => {
+  const tdb = await createTestDatabase();
+  t.teardown(tdb.drop);
+  const sql = '-- prepared: test_add\nSELECT $1::int + $2::int AS s';
+  for (let i = 0; i < 3; i++) {
+    const r = await tdb.db.query<{ s: number }>(sql, [i, 1]);
+    t.equal(r.rows[0]!.s, i + 1);
+  }
+  await tdb.db.tx(async (q) => {
+    t.equal((await q.query<{ s: number }>(sql, [5, 5])).rows[0]!.s, 10);
+    const names = await q.query<{ name: string }>('SELECT name FROM pg_prepared_statements');
+    t.ok(names.rows.some((r) => r.name === 'test_add'), 'prepared on the connection');
+  });
+});

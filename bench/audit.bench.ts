@@ -1,0 +1,264 @@
+/**
+ * Exchange-log benchmark on the local PostgreSQL (its own temporary database,
+ * dropped at the end). Prints ONE JSON object.
+ *
+ *   npx tsx bench/audit.bench.ts            # 1,000,000 events
+ *   AUDIT_BENCH_EVENTS=100000 npx tsx bench/audit.bench.ts
+ *
+ * Steps: seed events with one INSERT … SELECT generate_series; seal them with
+ * the real sealer (same code and hashes as production); time filtered,
+ * paginated queries; export MB/s; verify entries/s; the cost of appending the
+ * audit event on an accept-like transaction (with vs without, concurrent clients).
+ */
+import { randomBytes, sign } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { openDb } from '../src/store/open-db.js';
+import type { Db } from '../src/store/db.js';
+import { appendAuditEvents } from '../src/audit/append-event.js';
+import { createAuditSealer } from '../src/audit/sealer.js';
+import { queryAuditEvents } from '../src/audit/query-events.js';
+import { exportAuditEvents } from '../src/audit/export-events.js';
+import { verifyAuditDatabase } from '../src/audit/verify-database.js';
+import type { AuditSigner } from '../src/audit/audit-signer.js';
+
+const ADMIN_URL = process.env.EDOC_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const EVENTS = Number(process.env.AUDIT_BENCH_EVENTS ?? 1_000_000);
+const AGENCIES = 60;
+const DAYS = 30;
+const QUERIES = 200;
+const ACCEPT_SECONDS = Number(process.env.AUDIT_BENCH_ACCEPT_SECONDS ?? 5);
+const CLIENTS = 8;
+
+function makePki(): { signer: AuditSigner; caCertPem: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'edoc-audit-bench-'));
+  try {
+    const f = (n: string) => path.join(dir, n);
+    const o = (...a: string[]) => execFileSync('openssl', a, { stdio: ['ignore', 'ignore', 'pipe'] });
+    o('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', f('ca.key'));
+    o('req', '-x509', '-new', '-key', f('ca.key'), '-subj', '/CN=Bench CA', '-days', '2', '-out', f('ca.pem'));
+    o('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', f('hub.key'));
+    o('req', '-new', '-key', f('hub.key'), '-subj', '/CN=Bench Hub', '-out', f('hub.csr'));
+    const privateKey = readFileSync(f('hub.key'), 'utf8');
+    o('x509', '-req', '-in', f('hub.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1', '-out', f('hub.pem'));
+    return {
+      caCertPem: readFileSync(f('ca.pem'), 'utf8'),
+      signer: { certificatePem: readFileSync(f('hub.pem'), 'utf8'), algorithm: 'ecdsa-sha256', sign: (d) => sign('sha256', d, privateKey) },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function admin(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+function pct(sorted: number[], p: number): number {
+  return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(2));
+}
+
+async function latency(n: number, fn: (i: number) => Promise<unknown>): Promise<{ p50: number; p95: number; n: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: pct(times, 50), p95: pct(times, 95), n };
+}
+
+const organ = (i: number) => `000.00.${String(i % 100).padStart(2, '0')}.H${String(i).padStart(2, '0')}`;
+
+async function seed(db: Db, t0Ms: number): Promise<void> {
+  // Sender i % AGENCIES, recipient (i*7+3) % AGENCIES; one message per 3 events, times spread over DAYS.
+  // Same rows appendAuditEvents writes: the event, its sealer-queue row and its agency index rows.
+  await db.query(`
+    WITH e AS (
+    INSERT INTO audit_events (at, type, actor, organs, message_id, delivery_id, document_id, data)
+    SELECT date_trunc('milliseconds', to_timestamp(${t0Ms / 1000} + (g::float8 / ${EVENTS}) * ${DAYS} * 86400)),
+           (ARRAY['message.accepted','delivery.queued','delivery.pushed','delivery.acknowledged','status.routed','message.rejected'])[1 + g % 6],
+           s.o, ARRAY[s.o, r.o], 'm-' || (g / 3), 'd-' || g,
+           '000.00.00.G22,2026/01/01,' || (g / 3) || '/VPCP',
+           jsonb_build_object('sha256', md5(g::text) || md5((g + 1)::text), 'size', 10000 + g % 5000, 'kind', 'edoc')
+    FROM generate_series(1, ${EVENTS}) g
+    CROSS JOIN LATERAL (SELECT '000.00.' || lpad(((g % ${AGENCIES}) % 100)::text, 2, '0') || '.H' || lpad((g % ${AGENCIES})::text, 2, '0') AS o) s
+    CROSS JOIN LATERAL (SELECT '000.00.' || lpad((((g * 7 + 3) % ${AGENCIES}) % 100)::text, 2, '0') || '.H' || lpad(((g * 7 + 3) % ${AGENCIES})::text, 2, '0') AS o) r
+    RETURNING id, at, organs
+    ), queued AS (INSERT INTO audit_pending (event_id) SELECT id FROM e)
+    INSERT INTO audit_event_organs (organ, at, event_id) SELECT DISTINCT o, e.at, e.id FROM e CROSS JOIN LATERAL unnest(e.organs) AS o
+  `);
+  await db.query('ANALYZE audit_pending');
+  await db.query('ANALYZE audit_events');
+  await db.query('ANALYZE audit_event_organs');
+}
+
+/**
+ * Accept-like transactions: a message row and 3 delivery rows (what the hub's
+ * accept writes), with or without the 4 audit events the hub appends
+ * (message.accepted + 3 × delivery.queued, one appendAuditEvents call).
+ */
+async function acceptRate(db: Db, withAudit: boolean, seconds: number): Promise<number> {
+  let done = 0;
+  const stopAt = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      let i = 0;
+      while (Date.now() < stopAt) {
+        i += 1;
+        const from = organ(c);
+        const to = [organ(c + 1), organ(c + 2), organ(c + 3)];
+        const documentId = `000.00.00.G22,2026/01/01,${c}-${i}/VPCP`;
+        await db.tx(async (q) => {
+          const m = await q.query<{ id: string }>(
+            'INSERT INTO bench_messages (sender, recipients, document_id, sha256, size) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+            [from, to, documentId, 'ab'.repeat(32), 10240],
+          );
+          const messageId = m.rows[0]!.id;
+          const d = await q.query<{ id: string; recipient: string }>(
+            'INSERT INTO bench_deliveries (message_id, recipient) SELECT $1, unnest($2::text[]) RETURNING id, recipient',
+            [messageId, to],
+          );
+          if (withAudit) {
+            await appendAuditEvents(q, [
+              {
+                type: 'message.accepted',
+                actor: from,
+                organs: [from, ...to],
+                messageId,
+                documentId,
+                data: { kind: 'edoc', sha256: 'ab'.repeat(32), size: 10240, from, to, signature: { status: 'valid' } },
+              },
+              ...d.rows.map((r) => ({
+                type: 'delivery.queued' as const,
+                actor: 'hub',
+                organs: [from, r.recipient],
+                messageId,
+                deliveryId: r.id,
+                documentId,
+                data: { recipient: r.recipient, mode: 'pull', state: 'queued' },
+              })),
+            ]);
+          }
+        });
+        done += 1;
+      }
+    }),
+  );
+  return done / seconds;
+}
+
+async function main(): Promise<void> {
+  const name = `edoc_bench_${randomBytes(5).toString('hex')}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const db = await openDb({ databaseUrl: url.toString(), dataDir: os.tmpdir(), poolSize: CLIENTS + 2 });
+  const out: Record<string, unknown> = { events: EVENTS, agencies: AGENCIES, days: DAYS };
+  try {
+    const { signer, caCertPem } = makePki();
+    const t0Ms = Date.UTC(2026, 0, 1);
+
+    let t = performance.now();
+    await seed(db, t0Ms);
+    out.seed = { method: 'one INSERT … SELECT generate_series (+ sealer queue and agency index rows in the same statement)', seconds: +((performance.now() - t) / 1000).toFixed(1) };
+
+    const sealer = createAuditSealer({ db, signer, checkpointIntervalMs: 60_000, checkpointEveryEntries: 10_000, batchSize: 5000 });
+    t = performance.now();
+    const sealed = await sealer.sealOnce();
+    const sealSec = (performance.now() - t) / 1000;
+    out.seal = {
+      method: 'the production sealer (createAuditSealer.sealOnce), batches of 5000, checkpoint every 10000',
+      entries: Number(sealed.head.seq),
+      seconds: +sealSec.toFixed(1),
+      entriesPerSecond: Math.round(Number(sealed.head.seq) / sealSec),
+    };
+
+    const day = 86_400_000;
+    const rnd = (n: number) => Math.floor(Math.random() * n);
+    const agencyTime = await latency(QUERIES, () => {
+      const from = new Date(t0Ms + rnd(DAYS - 1) * day);
+      return queryAuditEvents(db, { kind: 'agency', organId: organ(rnd(AGENCIES)) }, { from, to: new Date(from.getTime() + day) }, { limit: 100 });
+    });
+    const agencyTimePage2 = await latency(QUERIES, async () => {
+      const from = new Date(t0Ms + rnd(DAYS - 1) * day);
+      const v = { kind: 'agency' as const, organId: organ(rnd(AGENCIES)) };
+      const f = { from, to: new Date(from.getTime() + 7 * day) };
+      const p1 = await queryAuditEvents(db, v, f, { limit: 100 });
+      return p1.next ? queryAuditEvents(db, v, f, { limit: 100, after: p1.next }) : null;
+    });
+    const byDocument = await latency(QUERIES, () =>
+      queryAuditEvents(db, { kind: 'auditor', name: 'bench' }, { documentId: `000.00.00.G22,2026/01/01,${rnd(EVENTS / 3)}/VPCP` }, { limit: 100 }),
+    );
+    const byTypeTime = await latency(QUERIES, () => {
+      const from = new Date(t0Ms + rnd(DAYS - 1) * day);
+      return queryAuditEvents(db, { kind: 'auditor', name: 'bench' }, { type: ['message.rejected'], from, to: new Date(from.getTime() + day) }, { limit: 100 });
+    });
+    out.queryMs = {
+      note: 'page of 100; auditor queries include appending their audit.queried event',
+      agencyAndDay: agencyTime,
+      agencyAndWeekSecondPage: { ...agencyTimePage2, note: 'both pages timed together' },
+      byDocumentId: byDocument,
+      byTypeAndDay: byTypeTime,
+    };
+
+    await sealer.sealOnce();
+    t = performance.now();
+    let bytes = 0;
+    let lines = 0;
+    for await (const chunk of exportAuditEvents(db, { kind: 'auditor', name: 'bench' }, {}, { format: 'ndjson' })) {
+      bytes += Buffer.byteLength(chunk);
+      lines += chunk.split('\n').length - 1;
+    }
+    const exportSec = (performance.now() - t) / 1000;
+    out.exportNdjson = { lines, megabytes: +(bytes / 1e6).toFixed(1), seconds: +exportSec.toFixed(1), mbPerSecond: +(bytes / 1e6 / exportSec).toFixed(1) };
+
+    t = performance.now();
+    const report = await verifyAuditDatabase(db, { caCertPem });
+    const verifySec = (performance.now() - t) / 1000;
+    out.verify = { ok: report.ok, entries: report.entries, checkpoints: report.checkpoints, seconds: +verifySec.toFixed(1), entriesPerSecond: Math.round(report.entries / verifySec) };
+
+    await db.query(`CREATE TABLE bench_messages (id bigserial PRIMARY KEY, sender text NOT NULL, recipients text[] NOT NULL,
+      document_id text NOT NULL, sha256 text NOT NULL, size int NOT NULL, at timestamptz NOT NULL DEFAULT now())`);
+    await db.query('CREATE INDEX ON bench_messages (sender, at)');
+    await db.query(`CREATE TABLE bench_deliveries (id bigserial PRIMARY KEY, message_id bigint NOT NULL REFERENCES bench_messages (id),
+      recipient text NOT NULL, state text NOT NULL DEFAULT 'queued', at timestamptz NOT NULL DEFAULT now())`);
+    await db.query('CREATE INDEX ON bench_deliveries (recipient, state, id)');
+    sealer.start();
+    const runs: { without: number[]; with: number[] } = { without: [], with: [] };
+    await acceptRate(db, false, 1); // warm-up
+    for (let r = 0; r < 2; r++) {
+      runs.without.push(await acceptRate(db, false, ACCEPT_SECONDS));
+      runs.with.push(await acceptRate(db, true, ACCEPT_SECONDS));
+    }
+    await sealer.stop();
+    const avg = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+    const without = avg(runs.without);
+    const withAudit = avg(runs.with);
+    out.acceptPath = {
+      note: `${CLIENTS} concurrent clients; accept-like transaction (message row + 3 delivery rows) with vs without its 4 audit events (one appendAuditEvents call); sealer running`,
+      txPerSecondWithout: Math.round(without),
+      txPerSecondWith: Math.round(withAudit),
+      costPercent: +((1 - withAudit / without) * 100).toFixed(1),
+      runs: { without: runs.without.map(Math.round), with: runs.with.map(Math.round) },
+    };
+    const cps = await db.query<{ n: string }>('SELECT count(*) AS n FROM audit_checkpoints');
+    out.checkpoints = Number(cps.rows[0]!.n);
+  } finally {
+    await db.close();
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+await main();
