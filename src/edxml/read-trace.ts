@@ -2,7 +2,7 @@
 import { childText, edxmlChild, edxmlChildren, textValue } from './edxml-elements.js';
 import { edxmlReject } from './edxml-reject.js';
 import { parseTimestamp } from './parse-timestamp.js';
-import type { Business, BusinessDocType, ReplacementInfo, StaffInfo, TraceHeader } from './types.js';
+import type { Business, BusinessDocType, BusinessReceiver, ReplacementInfo, StaffInfo, TraceHeader } from './types.js';
 import type { XmlDocument, XmlElement } from './xml/tree.js';
 
 /** StaffInfo {Department, Staff, Email, Mobile}; undefined when absent or empty. */
@@ -41,6 +41,19 @@ export function readTraceHeaders(doc: XmlDocument, list: XmlElement | undefined,
     Object.assign(th, readTimestamp(childText(doc, el, 'Timestamp'), `TraceHeader at line ${el.line}`, warnings));
     return th;
   });
+}
+
+function readReceiverList(doc: XmlDocument, list: XmlElement): BusinessReceiver[] {
+  const out: BusinessReceiver[] = [];
+  for (const el of edxmlChildren(list, 'Receiver')) {
+    const r: BusinessReceiver = {};
+    const organId = childText(doc, el, 'OrganId');
+    const receiverType = childText(doc, el, 'ReceiverType');
+    if (organId !== undefined) r.organId = organId;
+    if (receiverType !== undefined) r.receiverType = receiverType;
+    if (Object.keys(r).length > 0) out.push(r);
+  }
+  return out;
 }
 
 /** TraceHeaderList/Bussiness; null when absent. Refuses a BussinessDocType outside 0–3. */
@@ -84,5 +97,16 @@ export function readBusiness(doc: XmlDocument, list: XmlElement | undefined, war
   if (documentId !== undefined) business.documentId = documentId;
   if (paper !== undefined) business.paper = paper;
   if (staffInfo !== undefined) business.staffInfo = staffInfo;
+  const receivers = edxmlChild(el, 'ReceiverList');
+  if (receivers) business.receiverList = readReceiverList(doc, receivers);
+  const infoEl = edxmlChild(el, 'BussinessDocumentInfo');
+  if (infoEl) {
+    const infoReceivers = edxmlChild(infoEl, 'ReceiverList');
+    business.businessDocumentInfo = { receiverList: infoReceivers ? readReceiverList(doc, infoReceivers) : [] };
+    const documentInfo = childText(doc, infoEl, 'DocumentInfo');
+    const documentReceiver = childText(doc, infoEl, 'DocumentReceiver');
+    if (documentInfo !== undefined) business.businessDocumentInfo.documentInfo = documentInfo;
+    if (documentReceiver !== undefined) business.businessDocumentInfo.documentReceiver = documentReceiver;
+  }
   return business;
 }

@@ -88,6 +88,19 @@ export interface ReplacementInfo {
   organIdList: string[];
 }
 
+/** A Receiver of Bussiness/ReceiverList (update messages say who a change concerns). */
+export interface BusinessReceiver {
+  organId?: string;
+  receiverType?: string;
+}
+
+/** Bussiness/BussinessDocumentInfo of an update (type 2): what changed and for whom. */
+export interface BusinessDocumentInfo {
+  documentInfo?: string;
+  documentReceiver?: string;
+  receiverList: BusinessReceiver[];
+}
+
 export interface Business {
   /** 0 when absent. */
   businessDocType: BusinessDocType;
@@ -98,6 +111,9 @@ export interface Business {
   paper?: string;
   staffInfo?: StaffInfo;
   replacementInfoList: ReplacementInfo[];
+  /** Bussiness/ReceiverList, when given directly under Bussiness. */
+  receiverList?: BusinessReceiver[];
+  businessDocumentInfo?: BusinessDocumentInfo;
 }
 
 export interface ManifestReference {

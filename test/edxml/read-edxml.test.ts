@@ -136,3 +136,20 @@ t.test('base64 with character references and CRLF still decodes to the right byt
   t.equal(m.attachments[0]?.size, data.length);
   t.equal(m.attachments[0]?.sha256, createHash('sha256').update(data).digest('hex'));
 });
+
+t.test('an update names its receivers (BussinessDocumentInfo, ReceiverList)', async (t) => {
+  const info =
+    '<edXML:BussinessDocumentInfo><edXML:DocumentInfo>1</edXML:DocumentInfo><edXML:DocumentReceiver>1</edXML:DocumentReceiver>' +
+    '<edXML:ReceiverList><edXML:Receiver><edXML:OrganId>000.00.00.H41</edXML:OrganId><edXML:ReceiverType>0</edXML:ReceiverType></edXML:Receiver>' +
+    '<edXML:Receiver><edXML:OrganId>000.00.00.H14</edXML:OrganId></edXML:Receiver></edXML:ReceiverList></edXML:BussinessDocumentInfo>' +
+    '<edXML:ReceiverList><edXML:Receiver><edXML:OrganId>000.00.00.G17</edXML:OrganId></edXML:Receiver><edXML:Receiver/></edXML:ReceiverList>';
+  const m = read(replacement.replace('<edXML:BussinessDocType>3</edXML:BussinessDocType>', `<edXML:BussinessDocType>2</edXML:BussinessDocType>${info}`));
+  t.equal(m.business?.businessDocType, 2);
+  t.same(m.business?.businessDocumentInfo, {
+    documentInfo: '1',
+    documentReceiver: '1',
+    receiverList: [{ organId: '000.00.00.H41', receiverType: '0' }, { organId: '000.00.00.H14' }],
+  });
+  t.same(m.business?.receiverList, [{ organId: '000.00.00.G17' }], 'empty Receivers are skipped');
+  t.equal(read(replacement).business?.businessDocumentInfo, undefined, 'absent when not written');
+});
