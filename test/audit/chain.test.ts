@@ -2,7 +2,7 @@ import t from 'tap';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
-import { appendAuditEvent } from '../../src/audit/append-event.js';
+import { appendAuditEvent, appendAuditEvents } from '../../src/audit/append-event.js';
 import { createAuditSealer } from '../../src/audit/sealer.js';
 import { readChain, readCheckpoints } from '../../src/audit/read-chain.js';
 import { verifyAuditChain } from '../../src/audit/verify-chain.js';
@@ -205,4 +205,40 @@ t.test('forged checkpoints fail', async (t) => {
   await tamper(tdb2, 'INSERT INTO audit_checkpoints VALUES ($1, $2, $3, $4, $5, $6)', ['4', h2, at, 'ecdsa-sha256', sig, pki.signer.certificatePem]);
   report = await verifyAuditChain(readChain(tdb2.db), await readCheckpoints(tdb2.db), { caCertPem: pki.caCertPem, fromGenesis: true });
   t.same(report.firstFailure, { seq: '4', reason: 'checkpoint signature does not verify' });
+});
+
+t.test('the same log works on the embedded PGlite database', async (t) => {
+  const { openDb } = await import('../../src/store/open-db.js');
+  const db = await openDb({ databaseUrl: null, dataDir: null });
+  t.teardown(() => db.close());
+  const sealer = createAuditSealer({ db, signer: pki.signer, checkpointIntervalMs: 3_600_000, checkpointEveryEntries: 5, pollMs: 20 });
+  sealer.start();
+  t.teardown(() => sealer.stop());
+  let last = '';
+  for (let i = 0; i < 12; i++) {
+    const [, second] = await db.tx((q) =>
+      appendAuditEvents(q, [
+        { type: 'message.accepted', actor: 'A', organs: ['A', 'B'], messageId: `m${i}`, data: { i } },
+        { type: 'delivery.queued', actor: 'hub', organs: ['A', 'B'], messageId: `m${i}`, deliveryId: `d${i}` },
+      ]),
+    );
+    last = second!.id;
+  }
+  await t.rejects(
+    db.tx(async (q) => {
+      await appendAuditEvent(q, { type: 'message.accepted', actor: 'A', organs: ['A'] });
+      throw new Error('forced');
+    }),
+    /forced/,
+  );
+  sealer.nudge();
+  const pos = await waitSealed(db, { eventId: last }, { timeoutMs: 10_000 });
+  t.ok(Number(pos.seq) >= 24);
+  await sealer.stop();
+  await sealer.sealOnce();
+  const report = await verifyAuditDatabase(db, { caCertPem: pki.caCertPem });
+  t.equal(report.ok, true, JSON.stringify(report.firstFailure));
+  t.ok(report.checkpoints >= 4);
+  const n = await db.query<{ n: string }>("SELECT count(*) AS n FROM audit_events WHERE type <> 'audit.checkpoint'");
+  t.equal(n.rows[0]!.n, '24', 'the rolled-back event is not there');
 });
