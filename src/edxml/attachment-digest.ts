@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 /** A piece of the base64 text: a byte range of the source, or an already-decoded string. */
 export type Base64Piece = { start: number; end: number } | string;
 
+/** Size and SHA-256 (hex) of decoded attachment bytes. */
 export interface AttachmentDigest {
   size: number;
   sha256: string;
