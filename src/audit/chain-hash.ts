@@ -6,23 +6,48 @@ import { canonicalJson } from './canonical-json.js';
 /** The `prevHash` of seq 1. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** Hex SHA-256 of the record's canonical JSON (UTF-8). */
-export function recordDigest(record: AuditRecord): string {
-  return createHash('sha256').update(canonicalJson(record), 'utf8').digest('hex');
+const HEX64 = /^[0-9a-f]{64}$/;
+const str = JSON.stringify;
+const strOrNull = (v: string | null): string => (v === null ? 'null' : str(v));
+
+/**
+ * The canonical JSON of a record: identical to `canonicalJson(record)` for a
+ * well-formed record (members already in sorted order), without the generic
+ * walk — this is the hot loop of sealing and verifying.
+ */
+export function canonicalRecord(r: AuditRecord): string {
+  return (
+    `{"actor":${str(r.actor)},"at":${str(r.at)},"data":${canonicalJson(r.data)},"deliveryId":${strOrNull(r.deliveryId)},` +
+    `"documentId":${strOrNull(r.documentId)},"eventId":${str(r.eventId)},"messageId":${strOrNull(r.messageId)},` +
+    `"organs":${canonicalJson(r.organs)},"seq":${str(r.seq)},"type":${str(r.type)}}`
+  );
 }
 
-const HEX64 = /^[0-9a-f]{64}$/;
+/** Hex SHA-256 of the record's canonical JSON (UTF-8). */
+export function recordDigest(record: AuditRecord): string {
+  return createHash('sha256').update(canonicalRecord(record), 'utf8').digest('hex');
+}
 
-// One reusable 64-byte buffer: prevHash ‖ digest (the hot loop of sealing and verifying).
+// One reusable 64-byte buffer: prevHash ‖ digest.
 const pair = Buffer.alloc(64);
+
+function invalid(prevHash: string, digest: string): string {
+  // Not 64 hex digits: cannot be a valid link; hash something no real chain contains.
+  return createHash('sha256').update(`invalid:${prevHash}:${digest}`).digest('hex');
+}
 
 /** Hex SHA-256 over the 32 bytes of `prevHash` followed by the 32 bytes of `digest`. */
 export function chainHash(prevHash: string, digest: string): string {
-  if (!HEX64.test(prevHash) || !HEX64.test(digest)) {
-    // Not 64 hex digits: cannot be a valid link; hash something that never matches a real chain.
-    return createHash('sha256').update(`invalid:${prevHash}:${digest}`).digest('hex');
-  }
+  if (!HEX64.test(prevHash) || !HEX64.test(digest)) return invalid(prevHash, digest);
   pair.write(prevHash, 0, 32, 'hex');
   pair.write(digest, 32, 32, 'hex');
+  return createHash('sha256').update(pair).digest('hex');
+}
+
+/** `chainHash(prevHash, recordDigest(record))` without the hex round trip of the digest. */
+export function chainHashOfRecord(prevHash: string, record: AuditRecord): string {
+  if (!HEX64.test(prevHash)) return invalid(prevHash, 'record');
+  pair.write(prevHash, 0, 32, 'hex');
+  createHash('sha256').update(canonicalRecord(record), 'utf8').digest().copy(pair, 32);
   return createHash('sha256').update(pair).digest('hex');
 }

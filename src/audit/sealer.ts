@@ -11,7 +11,7 @@ import type { Db, Queryable } from '../store/db.js';
 import { isListenable } from '../store/listenable.js';
 import type { AuditSigner } from './audit-signer.js';
 import { appendAuditEvent } from './append-event.js';
-import { chainHash, GENESIS_HASH, recordDigest } from './chain-hash.js';
+import { chainHashOfRecord, GENESIS_HASH } from './chain-hash.js';
 import { checkpointPayload } from './checkpoint-payload.js';
 import { recordFromRow } from './record-from-row.js';
 import { RECORD_JSON, rowFromJson, type RecordJson } from './sql-fragments.js';
@@ -129,7 +129,7 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
         for (const row of rows) {
           seq += 1n;
           const s = seq.toString();
-          const hash = chainHash(prev, recordDigest(recordFromRow(s, row)));
+          const hash = chainHashOfRecord(prev, recordFromRow(s, row));
           seqs.push(s);
           ids.push(row.event_id);
           prevs.push(prev);

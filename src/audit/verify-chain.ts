@@ -6,7 +6,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { AuditCheckpoint, ChainEntry } from './audit-record.js';
-import { chainHash, GENESIS_HASH, recordDigest } from './chain-hash.js';
+import { chainHash, chainHashOfRecord, GENESIS_HASH } from './chain-hash.js';
 import { verifyCheckpoint } from './verify-checkpoint.js';
 import { HubError } from '../shared/hub-error.js';
 
@@ -74,21 +74,21 @@ export async function verifyAuditChain(
       fail(seq, 'prev_hash does not match the previous entry');
       break;
     }
-    let digest: string;
+    let hash: string;
     if (e.record) {
       if (e.record.seq !== e.seq) {
         fail(seq, 'record seq differs from entry seq');
         break;
       }
-      digest = recordDigest(e.record);
+      hash = chainHashOfRecord(e.prevHash, e.record);
     } else if (e.digest !== undefined) {
-      digest = e.digest;
+      hash = chainHash(e.prevHash, e.digest);
       report.redacted += 1;
     } else {
       fail(seq, 'the event of this entry is missing');
       break;
     }
-    if (chainHash(e.prevHash, digest) !== e.hash) {
+    if (hash !== e.hash) {
       fail(seq, 'hash does not match the content');
       break;
     }

@@ -86,13 +86,35 @@ async function* csvLines(first: string, input: AsyncIterable<string>): AsyncGene
 }
 
 const str = (v: unknown): v is string => typeof v === 'string';
+const strOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
+const RECORD_KEYS = 'actor,at,data,deliveryId,documentId,eventId,messageId,organs,seq,type';
+
+/** Exactly the ten members of a record, with their types: anything else would be text the hash does not cover. */
+function isRecord(v: unknown): v is AuditRecord {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const r = v as Record<string, unknown>;
+  return (
+    Object.keys(r).sort().join(',') === RECORD_KEYS &&
+    str(r.seq) &&
+    str(r.eventId) &&
+    str(r.at) &&
+    str(r.type) &&
+    str(r.actor) &&
+    Array.isArray(r.organs) &&
+    r.organs.every(str) &&
+    strOrNull(r.messageId) &&
+    strOrNull(r.deliveryId) &&
+    strOrNull(r.documentId) &&
+    !!r.data &&
+    typeof r.data === 'object' &&
+    !Array.isArray(r.data)
+  );
+}
 
 function toEntry(l: Record<string, unknown>): ChainEntry | null {
   if (!str(l.seq) || !str(l.prevHash) || !str(l.hash)) return null;
   if (l.kind === 'redacted' && str(l.digest)) return { seq: l.seq, prevHash: l.prevHash, hash: l.hash, digest: l.digest };
-  if (l.kind === 'entry' && l.record && typeof l.record === 'object') {
-    return { seq: l.seq, prevHash: l.prevHash, hash: l.hash, record: l.record as AuditRecord };
-  }
+  if (l.kind === 'entry' && isRecord(l.record)) return { seq: l.seq, prevHash: l.prevHash, hash: l.hash, record: l.record };
   return null;
 }
 

@@ -124,6 +124,11 @@ t.test('a full NDJSON export verifies with only the CA; edits fail naming the se
   let r = await verifyAuditExport(Readable.from([edited.join('\n')]), { caCertPem: pki.caCertPem });
   t.same(r.firstFailure, { seq: '5', reason: 'hash does not match the content' });
 
+  const extra = [...lines];
+  extra[idx] = extra[idx]!.replace('"record":{', '"record":{"note":"added later",');
+  r = await verifyAuditExport(Readable.from([extra.join('\n')]), { caCertPem: pki.caCertPem });
+  t.equal(r.firstFailure?.seq, '5', 'a member the hash does not cover is refused');
+
   const dropped = lines.filter((_, i) => i !== idx + 1);
   r = await verifyAuditExport(Readable.from([dropped.join('\n')]), { caCertPem: pki.caCertPem });
   t.equal(r.firstFailure?.seq, '6', 'a removed line is named');
