@@ -196,3 +196,35 @@ t.test('every corpus sample comes out invalid, never valid, never a throw', { sk
   }
   t.ok(checked >= 20, `${checked} samples checked`);
 });
+
+t.test('random byte changes never make the verifier throw, and changed content never verifies', async (t) => {
+  const { prng } = await import('./helpers/random-xml.js');
+  const signed = signA(sampleEdxml(), { signingTime: new Date(Date.now() - 60_000) });
+  const rand = prng(20261123);
+  let read = 0;
+  let valid = 0;
+  for (let i = 0; i < 400; i++) {
+    const copy = Buffer.from(signed);
+    const pos = Math.floor(rand() * copy.length);
+    // Printable ASCII replacement: keeps the UTF-8 valid more often, so more cases reach the verifier.
+    copy[pos] = 0x21 + Math.floor(rand() * 90);
+    if (copy[pos] === signed[pos]) continue;
+    let parsed: ReturnType<typeof readEdxmlDocument>;
+    try {
+      parsed = readEdxmlDocument(copy);
+    } catch {
+      continue;
+    }
+    read++;
+    const v = verifyEdxmlSignature(parsed.doc, parsed.message, ctx({ expectedOrganId: parsed.message.from.organId }));
+    if (v.status === 'valid') {
+      valid++;
+      // Only a change C14N erases (inside a tag: whitespace, quotes) or one in the unsigned
+      // ds:Object (the informative signing time) may still verify.
+      const inTag = signed.lastIndexOf(0x3c, pos) > signed.lastIndexOf(0x3e, pos - 1);
+      const inObject = pos > signed.indexOf('<ds:Object>') && pos < signed.indexOf('</ds:Object>');
+      t.ok(inTag || inObject, `byte ${pos} changed and still valid: must be markup-only or in ds:Object`);
+    }
+  }
+  t.ok(read > 100, `${read} mutated documents reached the verifier (${valid} markup-only or unsigned-Object changes still valid)`);
+});
