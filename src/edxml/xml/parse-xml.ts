@@ -349,11 +349,11 @@ export function parseXml(source: Buffer, limits: ParseLimits): XmlDocument {
         });
       }
       if (prefixed > 0) {
-        const seen = new Set<string>();
+        const expanded = new Set<string>();
         for (const a of attributes) {
           const key = `${a.namespaceURI ?? ''}|${a.localName}`;
-          if (seen.has(key)) throw fail('edxml.namespace_error', `Attribute {${a.namespaceURI ?? ''}}${a.localName} appears twice on <${qname}>`, a.start);
-          seen.add(key);
+          if (expanded.has(key)) throw fail('edxml.namespace_error', `Attribute {${a.namespaceURI ?? ''}}${a.localName} appears twice on <${qname}>`, a.start);
+          expanded.add(key);
         }
       }
     }
