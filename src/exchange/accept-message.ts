@@ -17,7 +17,7 @@ import type { Queryable } from '../store/db.js';
 import { findDuplicate, findLatestDocument, insertMessage, type MessageRow } from '../store/message-repo.js';
 import { insertDeliveries, type NewDelivery } from '../store/delivery-repo.js';
 import { findDocumentBetween, insertBusinessStatus } from '../store/status-repo.js';
-import { appendAuditEvent } from '../audit/append-event.js';
+import { appendAuditEvent, appendAuditEvents, type AuditEventInput } from '../audit/append-event.js';
 import type { ExchangeDeps } from './exchange-deps.js';
 import type { SignatureVerdict } from '../pki/xmldsig/signature-verdict.js';
 
@@ -195,7 +195,9 @@ async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer, opts: Accep
     }));
     const deliveries = await insertDeliveries(q, planned);
     const organs = [from, ...c.to];
-    await appendAuditEvent(q, {
+    // All of this submission's log entries in one statement, in the same transaction.
+    const events: AuditEventInput[] = [];
+    events.push({
       type: 'message.accepted',
       actor: from,
       organs,
@@ -214,7 +216,7 @@ async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer, opts: Accep
       },
     });
     for (const d of deliveries) {
-      await appendAuditEvent(q, {
+      events.push({
         type: 'delivery.queued',
         actor: 'hub',
         organs: [from, d.recipient],
@@ -225,7 +227,7 @@ async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer, opts: Accep
       });
     }
     if (m.kind === 'edoc' && related) {
-      await appendAuditEvent(q, {
+      events.push({
         type: 'message.linked',
         actor: from,
         organs,
@@ -245,7 +247,7 @@ async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer, opts: Accep
         reportedAtIso: m.timestampIso ?? null,
         statusMessageId: id,
       });
-      await appendAuditEvent(q, {
+      events.push({
         type: 'status.routed',
         actor: from,
         organs,
@@ -254,6 +256,7 @@ async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer, opts: Accep
         data: { statusCode: m.statusCode, documentMessageId: related.id, to: c.to },
       });
     }
+    await appendAuditEvents(q, events);
     return { row, duplicate: false, pushIds: deliveries.filter((d) => d.mode === 'push').map((d) => d.id) };
   });
 }

@@ -23,10 +23,16 @@ export interface CallerResolver {
 interface CacheEntry {
   caller: Caller | null;
   until: number;
+  /** Bumped by invalidate(): entries of an older generation are stale. */
+  generation: number;
 }
 
 export function createCallerResolver(db: Db, trust: TrustStore, ttlMs = 30_000): CallerResolver {
   const cache = new Map<string, CacheEntry>();
+  // A keep-alive connection presents one certificate: resolve it once per socket (and per TTL).
+  const bySocket = new WeakMap<object, CacheEntry>();
+  let generation = 0;
+  const fresh = (e: CacheEntry | undefined): e is CacheEntry => e !== undefined && e.until > Date.now() && e.generation === generation;
 
   async function fromCertificate(cert: X509Certificate): Promise<Caller | null> {
     try {
@@ -54,18 +60,23 @@ export function createCallerResolver(db: Db, trust: TrustStore, ttlMs = 30_000):
     async resolve(req) {
       const socket = req.raw.socket as Partial<TLSSocket>;
       if (typeof socket.getPeerCertificate !== 'function' || !socket.authorized) return null;
+      const known = bySocket.get(socket);
+      if (fresh(known)) return known.caller;
       const peer = socket.getPeerCertificate(false);
       if (!peer?.raw) return null;
       const key = peer.fingerprint256;
-      const hit = cache.get(key);
-      if (hit && hit.until > Date.now()) return hit.caller;
-      const caller = await fromCertificate(new X509Certificate(peer.raw));
-      cache.set(key, { caller, until: Date.now() + ttlMs });
-      if (cache.size > 10_000) cache.clear();
-      return caller;
+      let entry = cache.get(key);
+      if (!fresh(entry)) {
+        entry = { caller: await fromCertificate(new X509Certificate(peer.raw)), until: Date.now() + ttlMs, generation };
+        cache.set(key, entry);
+        if (cache.size > 10_000) cache.clear();
+      }
+      bySocket.set(socket, entry);
+      return entry.caller;
     },
     invalidate() {
       cache.clear();
+      generation += 1;
     },
   };
 }

@@ -1,0 +1,296 @@
+/**
+ * Exchange hub benchmark. Prints ONE JSON object on stdout (progress on stderr).
+ *
+ *   npx tsx bench/hub.bench.ts [--seconds 60]
+ *
+ * The hub runs as its own process (`edoc-hub start`) on the local PostgreSQL
+ * (a temporary database) and Redis. A load generator in this process submits
+ * ~10 KB documents from 000.00.00.G22 to three pull recipients over HTTPS with
+ * keep-alive, while the three recipients poll their inbox, fetch each message
+ * and acknowledge it. Phases:
+ *  1. peak: closed loop (fixed concurrency) for `--seconds` (default 60);
+ *  2. half: open loop at 50% of the measured peak for 20 s (latency at half load);
+ *  3. signed: a short run of documents signed with G22's RSA key under the
+ *     "required" policy (the other phases use unsigned documents under "lenient").
+ * Then it waits for every delivery to be acknowledged and checks the counts.
+ * Targets (issue 4): ≥ 1,000 accepted/s and ≥ 3,000 deliveries/s sustained,
+ * p99 accept < 50 ms at half load, nothing lost.
+ */
+import https from 'node:https';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { buildEdoc } from '../src/edxml/build-edxml.js';
+import { signEdxml } from '../src/pki/xmldsig/sign-edxml.js';
+import { ensureTestCerts, testLayout } from '../test/helpers/test-certs.js';
+import { createTestDatabase } from '../test/helpers/test-db.js';
+import { freePort } from '../test/helpers/child-hub.js';
+import { getAgencies, upsertAgency } from '../src/store/agency-repo.js';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, concurrency: { type: 'string', default: '48' } } });
+const PEAK_SECONDS = Number(values.seconds);
+const CONCURRENCY = Number(values.concurrency);
+const log = (s: string): void => void process.stderr.write(`${s}\n`);
+const G22 = '000.00.00.G22';
+const RECIPIENTS = ['000.00.00.H41', '000.00.00.H14', '000.00.00.G17'];
+const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+
+function doc(i: number, tag: string): Buffer {
+  return buildEdoc({
+    from: { organId: G22, organName: 'Văn phòng Chính phủ' },
+    to: RECIPIENTS.map((organId) => ({ organId })),
+    documentId: `${G22},2026/11/23,${tag}-${i}/VPCP-BENCH`,
+    code: { codeNumber: String(i), codeNotation: 'VPCP-BENCH' },
+    subject: `Văn bản thử tải số ${i}`,
+    otherInfo: { priority: 0 },
+    attachments: [{ contentId: `a${i}`, attachmentName: 'vb.pdf', contentType: 'application/pdf', data: randomBytes(6 * 1024) }],
+  });
+}
+
+interface Client {
+  request(method: string, path: string, body?: Buffer, type?: string): Promise<{ status: number; body: Buffer }>;
+}
+
+function client(base: string, organId: string, maxSockets: number): Client {
+  const l = testLayout();
+  const agent = new https.Agent({
+    keepAlive: true,
+    maxSockets,
+    ca: readFileSync(l.caCert),
+    cert: readFileSync(l.agencyCert(organId)),
+    key: readFileSync(l.agencyKey(organId)),
+  });
+  return {
+    request(method, path, body, type = 'application/xml') {
+      return new Promise((resolve, reject) => {
+        const req = https.request(`${base}${path}`, { method, agent, headers: body ? { 'content-type': type, 'content-length': String(body.length) } : {} }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    },
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const round = (n: number, d = 1): number => Number(n.toFixed(d));
+
+async function main(): Promise<void> {
+  await ensureTestCerts();
+  const tdb = await createTestDatabase({ poolSize: 2 });
+  const prefix = `edoc-bench-${randomBytes(3).toString('hex')}`;
+  const port = await freePort();
+  const base = `https://127.0.0.1:${port}`;
+  const agencies = await getAgencies(tdb.db, [G22]);
+  if (agencies.size === 0) {
+    const { importDirectory } = await import('../src/store/agency-repo.js');
+    const { loadDirectoryFile } = await import('../src/directory/load-directory-file.js');
+    await tdb.db.tx(async (q) => importDirectory(q, await loadDirectoryFile()));
+  }
+  const g22 = (await getAgencies(tdb.db, [G22])).get(G22)!;
+  await upsertAgency(tdb.db, { ...g22, signaturePolicy: 'lenient' });
+  await tdb.db.close();
+
+  log(`starting the hub on ${base} (database ${tdb.name}, queue prefix ${prefix})`);
+  const extraArgs = process.env.HUB_NODE_ARGS ? process.env.HUB_NODE_ARGS.split(' ') : [];
+  const hub: ChildProcess = spawn(process.execPath, [...extraArgs, '--import', 'tsx', MAIN, 'start'], {
+    env: { ...process.env, DATABASE_URL: tdb.url, EDOC_CERTS_DIR: testLayout().dir, EDOC_PORT: String(port), EDOC_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', EDOC_DB_POOL: '16' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const admin = new pg.Pool({ connectionString: tdb.url, max: 2 });
+  const sender = client(base, G22, CONCURRENCY);
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await sender.request('GET', '/health/ready')).status === 200) break;
+    } catch {
+      // not up yet
+    }
+    await sleep(100);
+  }
+
+  // Recipients: poll, fetch, ack, until told to stop.
+  let acked = 0;
+  let pulling = true;
+  const pullers = RECIPIENTS.map(async (organId) => {
+    const c = client(base, organId, 8);
+    while (pulling) {
+      const page = JSON.parse((await c.request('GET', '/v1/inbox?limit=200')).body.toString()) as { entries: { deliveryId: string; message: { id: string } }[] };
+      if (page.entries.length === 0) {
+        await sleep(50);
+        continue;
+      }
+      // Fetch and acknowledge with a few requests in flight.
+      for (let i = 0; i < page.entries.length; i += 8) {
+        await Promise.all(
+          page.entries.slice(i, i + 8).map(async (e) => {
+            const f = await c.request('GET', `/v1/messages/${e.message.id}`);
+            if (f.status !== 200) throw new Error(`fetch ${f.status}`);
+            const a = await c.request('POST', `/v1/deliveries/${e.deliveryId}/ack`, Buffer.from('{"result":"done"}'), 'application/json');
+            if (a.status !== 200) throw new Error(`ack ${a.status}: ${a.body.toString()}`);
+            acked += 1;
+          }),
+        );
+      }
+    }
+  });
+
+  const docs: Buffer[] = [];
+  let made = 0;
+  const nextDoc = (tag: string): Buffer => doc(made++, tag);
+  let accepted = 0;
+  let errors = 0;
+  const sizes: number[] = [];
+
+  async function submit(body: Buffer, latencies: number[]): Promise<void> {
+    const t0 = performance.now();
+    const r = await sender.request('POST', '/v1/messages', body);
+    latencies.push(performance.now() - t0);
+    if (r.status === 202) accepted += 1;
+    else {
+      errors += 1;
+      if (errors < 5) log(`submission refused: ${r.status} ${r.body.toString().slice(0, 200)}`);
+    }
+  }
+
+  // Phase 1: closed loop at fixed concurrency.
+  log(`phase 1: closed loop, ${CONCURRENCY} in flight, ${PEAK_SECONDS} s`);
+  const peakLat: number[] = [];
+  const rssSamples: number[] = [];
+  const readRss = (): void => {
+    try {
+      const status = readFileSync(`/proc/${hub.pid}/status`, 'utf8');
+      const m = status.match(/VmRSS:\s+(\d+) kB/);
+      if (m) rssSamples.push(Number(m[1]) * 1024);
+    } catch {
+      // process gone
+    }
+  };
+  const rssTimer = setInterval(readRss, 500);
+  const acceptedBefore = accepted;
+  const ackedBefore = acked;
+  const t1 = performance.now();
+  const end1 = t1 + PEAK_SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < end1) {
+        const d = nextDoc('p');
+        sizes.push(d.length);
+        await submit(d, peakLat);
+      }
+    }),
+  );
+  const s1 = (performance.now() - t1) / 1000;
+  const peakAccepted = (accepted - acceptedBefore) / s1;
+  const peakDelivered = (acked - ackedBefore) / s1;
+  peakLat.sort((a, b) => a - b);
+  log(`peak: ${round(peakAccepted)} accepted/s, ${round(peakDelivered)} deliveries acked/s`);
+
+  // Phase 2: open loop at half the peak.
+  const halfRate = Math.max(1, peakAccepted / 2);
+  log(`phase 2: open loop at ${round(halfRate)} submissions/s for 20 s`);
+  const halfLat: number[] = [];
+  const inflight: Promise<void>[] = [];
+  const t2 = performance.now();
+  for (let i = 0; performance.now() - t2 < 20_000; i++) {
+    const due = t2 + (i * 1000) / halfRate;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    inflight.push(submit(nextDoc('h'), halfLat));
+  }
+  await Promise.all(inflight);
+  halfLat.sort((a, b) => a - b);
+
+  // Phase 3: signed documents under the "required" policy.
+  const l = testLayout();
+  const keyPem = readFileSync(l.agencyKey(G22), 'utf8');
+  const certPem = readFileSync(l.agencyCert(G22), 'utf8');
+  const signedCount = 1500;
+  log(`phase 3: signing ${signedCount} documents with G22's key`);
+  for (let i = 0; i < signedCount; i++) docs.push(signEdxml(nextDoc('s'), { keyPem, certPem, c14n: 'exclusive' }));
+  await admin.query("UPDATE agencies SET signature_policy = 'required' WHERE organ_id = $1", [G22]);
+  const signedLat: number[] = [];
+  const t3 = performance.now();
+  let cursor = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (cursor < docs.length) await submit(docs[cursor++]!, signedLat);
+    }),
+  );
+  const s3 = (performance.now() - t3) / 1000;
+  signedLat.sort((a, b) => a - b);
+
+  // Drain: every delivery acknowledged, counts checked.
+  log('draining: waiting for every delivery to be acknowledged');
+  const expected = accepted * RECIPIENTS.length;
+  const drainStart = performance.now();
+  while (acked < expected && performance.now() - drainStart < 120_000) await sleep(200);
+  pulling = false;
+  await Promise.all(pullers).catch((e: unknown) => log(`puller: ${(e as Error).message}`));
+  clearInterval(rssTimer);
+  const counts = (
+    await admin.query<{ messages: string; deliveries: string; acknowledged: string }>(
+      "SELECT (SELECT count(*) FROM messages) AS messages, (SELECT count(*) FROM deliveries) AS deliveries, (SELECT count(*) FROM deliveries WHERE state = 'acknowledged') AS acknowledged",
+    )
+  ).rows[0]!;
+
+  hub.kill('SIGTERM');
+  await new Promise((r) => hub.once('exit', r));
+  await admin.end();
+  const redis = new Redis();
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+  await tdb.drop();
+
+  const result = {
+    bench: 'hub',
+    machine: { cpus: (await import('node:os')).cpus().length },
+    documentBytes: Math.round(sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length)),
+    recipientsPerDocument: RECIPIENTS.length,
+    concurrency: CONCURRENCY,
+    peak: {
+      seconds: round(s1),
+      acceptedPerSecond: round(peakAccepted),
+      deliveriesAckedPerSecond: round(peakDelivered),
+      acceptLatencyMs: { p50: round(percentile(peakLat, 50), 2), p99: round(percentile(peakLat, 99), 2) },
+    },
+    halfLoad: {
+      targetPerSecond: round(halfRate),
+      acceptLatencyMs: { p50: round(percentile(halfLat, 50), 2), p99: round(percentile(halfLat, 99), 2) },
+    },
+    signedRequired: {
+      documents: signedCount,
+      acceptedPerSecond: round(signedCount / s3),
+      acceptLatencyMs: { p50: round(percentile(signedLat, 50), 2), p99: round(percentile(signedLat, 99), 2) },
+    },
+    hubPeakRssMB: round(Math.max(0, ...rssSamples) / 1048576),
+    counts: {
+      accepted,
+      refused: errors,
+      messagesInDatabase: Number(counts.messages),
+      deliveries: Number(counts.deliveries),
+      acknowledged: Number(counts.acknowledged),
+      nothingLost: Number(counts.messages) === accepted && Number(counts.acknowledged) === expected && Number(counts.deliveries) === expected,
+    },
+    targets: { acceptedPerSecond: 1000, deliveriesPerSecond: 3000, halfLoadP99Ms: 50 },
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`hub bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
