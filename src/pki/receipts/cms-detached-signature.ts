@@ -56,12 +56,20 @@ const seq = (...p: Buffer[]): Buffer => derTlv(TAG.SEQUENCE, ...p);
 const set = (...p: Buffer[]): Buffer => derTlv(TAG.SET, ...p);
 const int = (n: number): Buffer => derTlv(TAG.INTEGER, Buffer.from([n]));
 
+/** UTCTime has a one-second resolution: encode each second once. */
+let lastTime: { second: number; der: Buffer } | null = null;
+function signingTimeDer(d: Date): Buffer {
+  const second = Math.floor(d.getTime() / 1000);
+  if (lastTime?.second !== second) lastTime = { second, der: toDer(timeToAsn1(d)) };
+  return lastTime.der;
+}
+
 /** Signs `content` (detached: the content is not inside) and returns the DER ContentInfo. */
 export function createCmsDetachedSignature(content: Buffer, signer: HubSigner, signingTime: Date = new Date()): Buffer {
   const { certDer, sid, sigAlg } = signerParts(signer);
   const attrs = [
     seq(DER.contentTypeOid, set(DER.dataOid)),
-    seq(DER.signingTimeOid, set(toDer(timeToAsn1(signingTime)))),
+    seq(DER.signingTimeOid, set(signingTimeDer(signingTime))),
     seq(DER.messageDigestOid, set(derTlv(TAG.OCTET_STRING, createHash('sha256').update(content).digest()))),
   ].sort(Buffer.compare); // DER: members of a SET OF in ascending order of their encodings
   // The signature covers the attributes encoded as a SET (tag 0x31), not as the [0] they are stored under.

@@ -3,7 +3,6 @@
  * one file that `openssl cms -verify` checks. The signature covers the first MIME part
  * exactly as written (its headers, the blank line and the body, CRLF line ends).
  */
-import { createHash } from 'node:crypto';
 import { HubError } from '../../shared/hub-error.js';
 
 /** The first part of a multipart/signed message: `Content-Type` header, blank line, body. */
@@ -14,10 +13,14 @@ export function mimePart(contentType: string, body: Buffer): Buffer {
 
 /** Wraps a signed MIME part and its detached CMS signature (DER) into one S/MIME message. */
 export function buildMultipartSigned(signedPart: Buffer, signatureDer: Buffer): Buffer {
-  // Derived from the signature: no RNG call per receipt, and the same receipt is the same file.
-  const boundary = `----edoc-hub-${createHash('sha256').update(signatureDer).digest('hex').slice(0, 32)}`;
+  // The last bytes of the signature are unpredictable already (ECDSA nonce / RSA output):
+  // no RNG call per receipt, and the same receipt is the same file.
+  const boundary = `----edoc-hub-${signatureDer.subarray(-16).toString('hex')}`;
   if (signedPart.includes(boundary)) throw new HubError('pki.receipt_not_canonical', 'The signed part contains the MIME boundary');
-  const b64 = signatureDer.toString('base64').replace(/(.{64})/g, '$1\r\n').replace(/\r\n$/, '');
+  const flat = signatureDer.toString('base64');
+  const lines: string[] = [];
+  for (let i = 0; i < flat.length; i += 64) lines.push(flat.slice(i, i + 64));
+  const b64 = lines.join('\r\n');
   return Buffer.concat([
     Buffer.from(
       'MIME-Version: 1.0\r\n' +
