@@ -47,6 +47,12 @@ async function selectedRange(q: Queryable, organ: string | undefined, f: AuditFi
   if (f.type !== undefined && f.type.length > 0) where.push(`e.type = ANY(${p(f.type)}::text[])`);
   if (f.from !== undefined) where.push(`e.at >= ${p(f.from.toISOString())}`);
   if (f.to !== undefined) where.push(`e.at < ${p(f.to.toISOString())}`);
+  if (where.length === 0) {
+    // Everything: the chain's own bounds, no join.
+    const all = await q.query<{ lo: string | null; hi: string | null }>('SELECT min(seq) AS lo, max(seq) AS hi FROM audit_chain');
+    const b = all.rows[0];
+    return b?.lo && b.hi ? { lo: b.lo, hi: b.hi } : null;
+  }
   // With an agency, start from its index rows rather than scanning every event.
   const from =
     organ !== undefined

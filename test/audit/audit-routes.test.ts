@@ -25,7 +25,8 @@ for (let i = 0; i < 12; i++) {
 await sealer.sealOnce();
 
 // The test stands in for mTLS authentication: the caller comes from a header.
-const app = Fastify();
+// Same validation options as the hub's app (src/http/build-app.ts).
+const app = Fastify({ ajv: { customOptions: { coerceTypes: true, removeAdditional: false } } });
 app.setErrorHandler(errorHandler);
 app.decorateRequest('caller', null);
 app.addHook('onRequest', async (req) => {
@@ -60,6 +61,8 @@ t.test('GET /v1/audit/events: auditor sees all, agency its own, others refused',
 
   r = await app.inject({ url: '/v1/audit/events?type=message.accepted&type=message.rejected&documentId=d3', headers: as(auditor) });
   t.same(r.json<{ events: { messageId: string }[] }>().events.map((e) => e.messageId), ['m3']);
+  r = await app.inject({ url: '/v1/audit/events?type=message.accepted&documentId=d4', headers: as(auditor) });
+  t.same(r.json<{ events: { messageId: string }[] }>().events.map((e) => e.messageId), ['m4'], 'a single type works too');
 
   r = await app.inject({ url: '/v1/audit/events', headers: as({ kind: 'operator', name: 'op' }) });
   t.equal(r.statusCode, 403);

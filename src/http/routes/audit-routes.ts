@@ -22,7 +22,13 @@ const filterProperties = {
   organ: { type: 'string', maxLength: 64, description: 'events concerning this agency (sender or recipient)' },
   documentId: { type: 'string', maxLength: 512 },
   messageId: { type: 'string', maxLength: 64 },
-  type: { type: 'array', items: { type: 'string', enum: [...AUDIT_EVENT_TYPES] }, description: 'repeat to give several' },
+  type: {
+    anyOf: [
+      { type: 'string', enum: [...AUDIT_EVENT_TYPES] },
+      { type: 'array', items: { type: 'string', enum: [...AUDIT_EVENT_TYPES] }, maxItems: AUDIT_EVENT_TYPES.length },
+    ],
+    description: 'event type; repeat to give several',
+  },
   from: { type: 'string', format: 'date-time', description: 'inclusive' },
   to: { type: 'string', format: 'date-time', description: 'exclusive' },
 } as const;
@@ -98,7 +104,7 @@ interface FilterQuery {
   organ?: string;
   documentId?: string;
   messageId?: string;
-  type?: string[];
+  type?: string | string[];
   from?: string;
   to?: string;
 }
@@ -108,7 +114,7 @@ function filterOf(q: FilterQuery): AuditFilter {
   if (q.organ !== undefined) f.organId = q.organ;
   if (q.documentId !== undefined) f.documentId = q.documentId;
   if (q.messageId !== undefined) f.messageId = q.messageId;
-  if (q.type !== undefined) f.type = q.type;
+  if (q.type !== undefined) f.type = Array.isArray(q.type) ? q.type : [q.type];
   if (q.from !== undefined) f.from = new Date(q.from);
   if (q.to !== undefined) f.to = new Date(q.to);
   return f;
