@@ -175,6 +175,14 @@ t.test('interoperability with xml-crypto', async (t) => {
     signer.computeSignature(sampleEdxml().toString('utf8'), { location: { reference: "//*[local-name(.)='edXMLHeader']", action: 'append' } });
     const theirs = Buffer.from(signer.getSignedXml(), 'utf8');
     t.equal(code(verify(theirs)), 'valid', `we accept xml-crypto's ${c14n} signature`);
+    // With a processing instruction before the root (xml-crypto digests the root element only).
+    const withPi = new SignedXml({ privateKey: fx.agencyA.keyPem, publicCert: fx.agencyA.certPem, signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', canonicalizationAlgorithm: uri });
+    withPi.addReference({ xpath: '/*', transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', uri], digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256', isEmptyUri: true });
+    withPi.computeSignature(sampleEdxml().toString('utf8').replace('?>', '?>\n<?xml-stylesheet href="x.xsl"?>'), { location: { reference: "//*[local-name(.)='edXMLHeader']", action: 'append' } });
+    const piSigned = withPi.getSignedXml();
+    t.match(piSigned, /<\?xml-stylesheet/);
+    t.equal(code(verify(Buffer.from(piSigned))), 'valid', `xml-crypto ${c14n} signature with a PI before the root`);
+    t.equal(code(verify(Buffer.from(piSigned.replace('triển khai', 'hủy bỏ')))), 'pki.bad_digest');
     t.equal(code(verify(Buffer.from(theirs.toString().replace('triển khai', 'hủy bỏ')))), 'pki.bad_digest');
   }
 });
