@@ -17,6 +17,9 @@ export const commands: CommandEntry[] = [
   { name: 'fetch', summary: 'Download the exact bytes of a message', load: async () => (await import('./agency-calls.js')).fetch },
   { name: 'ack', summary: 'Acknowledge a delivery (done or fail)', load: async () => (await import('./agency-calls.js')).ack },
   { name: 'track', summary: 'Show per-recipient tracking of a message', load: async () => (await import('./agency-calls.js')).track },
+  { name: 'agencies list', summary: 'List the agency directory', load: async () => (await import('./agencies.js')).list },
+  { name: 'agencies set', summary: 'Add an agency or change its delivery, policy or pinned certificates', load: async () => (await import('./agencies.js')).set },
+  { name: 'agencies import', summary: 'Load a directory file (JSON or YAML) into the hub', load: async () => (await import('./agencies.js')).importCommand },
   { name: 'inspect', summary: 'Read an edXML file and show what it contains or why it is refused', load: async () => (await import('./inspect.js')).default },
   { name: 'audit verify', summary: 'Verify the exchange log (database or export file) and its signed checkpoints', load: async () => (await import('./audit-verify.js')).default },
   { name: 'audit export', summary: 'Export the exchange log with its signed checkpoints (NDJSON or CSV)', load: async () => (await import('./audit-export.js')).default },
@@ -27,4 +30,6 @@ export const commands: CommandEntry[] = [
   { name: 'sign', summary: "Sign (or re-sign) an edXML file with an agency's dev key", load: async () => (await import('./sign.js')).default },
   { name: 'verify', summary: 'Verify the XML signature of an edXML file (prints the verdict as JSON)', load: async () => (await import('./verify.js')).default },
   { name: 'receipt verify', summary: 'Verify a signed receipt offline (exit 0 only when valid)', load: async () => (await import('./receipt-verify.js')).default },
+  { name: 'users add', summary: 'Create a web-console user (password read from standard input)', load: async () => (await import('./users-add.js')).default },
+  { name: 'users list', summary: 'List web-console users (role, agency, lock-out state)', load: async () => (await import('./users-list.js')).default },
 ];
