@@ -56,6 +56,12 @@ t.test('init, sign, verify, tamper, revoke, rotate, list', async (t) => {
   t.equal((await run('sign', 'm.edxml', '--as', '000.00.00.G22', '--alg', 'rsa-sha1', '--out', 'sha1.edxml')).code, 0);
   t.match(JSON.parse((await run('verify', 'sha1.edxml')).out), { code: 'pki.weak_algorithm' });
   t.equal((await run('verify', 'sha1.edxml', '--allow-sha1')).code, 0);
+  // The directory's policy: legacy algorithms allowed, and H29's certificate pinned for G22.
+  const h29 = JSON.parse((await run('certs', 'list', '--json')).out) as { file: string; fingerprint256: string }[];
+  const pin = h29.find((r) => r.file === 'agencies/000.00.00.H29/cert.pem')!.fingerprint256;
+  writeFileSync(path.join(cwd, 'dir.yaml'), `agencies:\n  - organId: 000.00.00.G22\n    name: VPCP\n    allowLegacyAlgorithms: true\n    certificates: ["${pin}"]\n`);
+  t.equal((await run('verify', 'sha1.edxml', '--directory', 'dir.yaml')).code, 0, 'SHA-1 allowed by the directory');
+  t.equal((await run('verify', 'o.edxml', '--directory', 'dir.yaml')).code, 0, 'pinned certificate accepted');
 
   const add = await run('certs', 'add', '000.00.00.G22', '--ecdsa');
   t.equal(add.code, 0);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../command.js';
+import { loadDirectoryFile } from '../../directory/load-directory-file.js';
 import { readEdxmlDocument } from '../../edxml/read-edxml.js';
 import { resolveCertsDir } from '../../pki/dev-pki-layout.js';
 import { createTrustStore } from '../../pki/trust-store.js';
@@ -23,6 +24,8 @@ Options:
   --as-of DATE       check certificate validity at this instant (ISO 8601) instead of now
   --allow-sha1       accept RSA-SHA1 / SHA-1 (legacy agency policy)
   --pin SHA256       accept this certificate fingerprint for the sender (repeatable)
+  --directory FILE   take the sender's policy from this agency directory (JSON/YAML):
+                     its pinned certificates, and SHA-1 when allowLegacyAlgorithms
   --trust-dir DIR    CA certificates (default: $EDOC_TRUST_DIR or <certs-dir>/trust)
   --crl-dir DIR      CRLs (default: $EDOC_CRL_DIR or <certs-dir>/crl)
   --certs-dir DIR    the certs folder (default: $EDOC_CERTS_DIR or ./certs-dev)
@@ -46,6 +49,7 @@ const command: CliCommand = {
         'as-of': { type: 'string' },
         'allow-sha1': { type: 'boolean', default: false },
         pin: { type: 'string', multiple: true, default: [] },
+        directory: { type: 'string' },
         'trust-dir': { type: 'string' },
         'crl-dir': { type: 'string' },
         'certs-dir': { type: 'string' },
@@ -67,13 +71,16 @@ const command: CliCommand = {
     const dirOf = (flag: string | undefined, env: string | undefined, sub: string): string => path.resolve(io.cwd, flag ?? env ?? path.join(certsDir, sub));
     const trust = createTrustStore({ trustDir: dirOf(values['trust-dir'], io.env.EDOC_TRUST_DIR, 'trust'), crlDir: dirOf(values['crl-dir'], io.env.EDOC_CRL_DIR, 'crl') });
     const { message, doc } = readEdxmlDocument(readFileSync(path.resolve(io.cwd, file)));
-    const verdict = verifyEdxmlSignature(doc, message, {
-      trust,
-      expectedOrganId: message.from.organId,
-      pinnedFingerprints: values.pin,
-      allowSha1: values['allow-sha1'],
-      now,
-    });
+    const pins = [...values.pin];
+    let allowSha1 = values['allow-sha1'];
+    if (values.directory) {
+      const agency = (await loadDirectoryFile(path.resolve(io.cwd, values.directory))).agencies.find((a) => a.organId === message.from.organId);
+      if (agency) {
+        pins.push(...agency.certificates);
+        allowSha1 ||= agency.allowLegacyAlgorithms;
+      }
+    }
+    const verdict = verifyEdxmlSignature(doc, message, { trust, expectedOrganId: message.from.organId, pinnedFingerprints: pins, allowSha1, now });
     io.stdout.write(`${JSON.stringify({ file, from: message.from.organId, ...verdict })}\n`);
     return verdict.status === 'valid' ? 0 : 1;
   },
