@@ -51,10 +51,15 @@ t.test('folders are re-read on change; a CRL not signed by an anchor revokes not
   const real = buildCrl({ issuerCertPem: fx.ca.certPem, issuerKeyPem: fx.ca.keyPem, revoked: [{ serial: agencyB.serialNumber, revokedAt: new Date() }] });
   writeFileSync(path.join(fx.layout.crlDir, 'extra.crl'), pemToDer(real, 'X509 CRL'));
   t.throws(() => store.checkCertificate([agencyB], now), { code: 'pki.cert_revoked' });
-  // A new file in the trust folder is seen without restarting.
+  // A new CA in the trust folder is seen without restarting.
+  const untrusted = x(fx.agencyAUntrusted.certPem);
+  t.throws(() => store.checkCertificate([untrusted], now), { code: 'pki.untrusted_chain' });
   mkdirSync(fx.layout.trustDir, { recursive: true });
-  copyFileSync(fx.layout.caCert, path.join(fx.layout.trustDir, 'copy.pem'));
+  writeFileSync(path.join(fx.layout.trustDir, 'other.pem'), fx.otherCa.certPem);
   t.equal(store.anchors().length, 2);
+  t.equal(store.checkCertificate([untrusted], now).length, 2, 'now trusted');
+  copyFileSync(fx.layout.caCert, path.join(fx.layout.trustDir, 'copy.pem'));
+  t.equal(store.anchors().length, 3);
 });
 
 t.test('an intermediate in the list completes the chain', async (t) => {

@@ -29,6 +29,8 @@ export interface PkiFixtures {
   agencyARevoked: IssuedCredential;
   /** Agency A, issued by a CA that is not in the trust store. */
   agencyAUntrusted: IssuedCredential;
+  /** That other CA. */
+  otherCa: IssuedCredential;
   /** Agency A with a 1024-bit RSA key. */
   agencyAWeak: IssuedCredential;
   cleanup(): void;
@@ -55,6 +57,7 @@ export function makePkiFixtures(): PkiFixtures {
     agencyAExpired: issuePartyCertificate({ ca, profile, notBefore: new Date(yearAgo - 86_400_000), notAfter: new Date(yearAgo) }),
     agencyARevoked: revoked,
     agencyAUntrusted: issuePartyCertificate({ ca: otherCa, profile }),
+    otherCa,
     agencyAWeak: issuePartyCertificate({ ca, profile, keyKind: 'rsa-1024' }),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
