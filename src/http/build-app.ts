@@ -14,6 +14,7 @@ import { agencyRoutes } from './routes/agency-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { receiptRoutes } from './routes/receipt-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
+import { consoleRoutes } from '../console/console-routes.js';
 import { HubError } from '../shared/hub-error.js';
 import './caller.js';
 
@@ -68,5 +69,6 @@ export async function buildApp(s: HubServices, tls: TlsMaterial | null): Promise
   agencyRoutes(app, s);
   receiptRoutes(app, s);
   await auditRoutes(app, { db: s.db });
+  await consoleRoutes(app, s);
   return app;
 }

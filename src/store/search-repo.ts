@@ -122,3 +122,41 @@ export async function overdueCandidates(q: Queryable, organId: string, direction
   );
   return r.rows.map((x) => x.id);
 }
+
+export interface UndeliverableRow {
+  id: string;
+  messageId: string;
+  from: string;
+  recipient: string;
+  documentId: string;
+  attempts: number;
+  lastError: string | null;
+  updatedAt: Date;
+}
+
+/** Push deliveries that used up their attempts, newest first (the operator's retry list). */
+export async function listUndeliverable(q: Queryable, limit: number): Promise<UndeliverableRow[]> {
+  const r = await q.query<UndeliverableRow>(
+    `SELECT d.id, d.message_id AS "messageId", m.from_organ AS "from", d.recipient, m.document_id AS "documentId",
+            d.attempts, d.last_error AS "lastError", d.updated_at AS "updatedAt"
+       FROM deliveries d JOIN messages m ON m.id = d.message_id
+      WHERE d.state = 'undeliverable' ORDER BY d.updated_at DESC LIMIT $1`,
+    [limit],
+  );
+  return r.rows;
+}
+
+/**
+ * An operator's retry: an undeliverable delivery goes back to `queued` with a
+ * fresh attempt count (the last error stays for the record). Null when it was
+ * not undeliverable (already retried, or never failed).
+ */
+export async function requeueUndeliverable(q: Queryable, deliveryId: string): Promise<{ id: string; messageId: string; recipient: string; attempts: number } | null> {
+  const r = await q.query<{ id: string; messageId: string; recipient: string; attempts: number }>(
+    `UPDATE deliveries d SET state = 'queued', attempts = 0, next_attempt_at = NULL, updated_at = now()
+      WHERE d.id = $1 AND d.state = 'undeliverable'
+      RETURNING d.id, d.message_id AS "messageId", d.recipient, d.attempts`,
+    [deliveryId],
+  );
+  return r.rows[0] ?? null;
+}

@@ -5,6 +5,7 @@ import { loadConfig, type HubConfig } from '../../config/config.js';
 import { loadDirectoryFile } from '../../directory/load-directory-file.js';
 import { initDevPki } from '../../pki/dev-pki.js';
 import { createHub } from '../../hub/create-hub.js';
+import { ensureDemoUsers, formatDemoUsers } from '../../console/ensure-demo-users.js';
 
 const help = `Usage: edoc-hub start [--role all|api|worker] [--host HOST] [--port PORT]
 
@@ -64,6 +65,8 @@ const command: CliCommand = {
     process.on('SIGTERM', () => stop('SIGTERM'));
     const url = await hub.start();
     if (url) io.stderr.write(`edoc-hub ${config.role}: ${url}  (API docs: ${url}/docs, health: ${url}/health/ready)\n`);
+    // Web console (src/console): demo accounts on first start, passwords printed once.
+    if (url) io.stderr.write(formatDemoUsers(await ensureDemoUsers(hub.services.db, hub.services.log), `${url}/console`));
     else io.stderr.write(`edoc-hub ${config.role}: workers running\n`);
     await new Promise<void>(() => undefined);
     return 0;
