@@ -11,6 +11,7 @@ import { HubError } from '../shared/hub-error.js';
 import { nameToAsn1, timeToAsn1, type DistinguishedName } from './asn1/x509-name.js';
 import { createX509Signer, derToPem, fromDer, signedStructure } from './asn1/x509-signer.js';
 import { derChildren, readDer } from './asn1/der-reader.js';
+import { certificateFields } from './asn1/certificate-fields.js';
 
 const { asn1 } = forge;
 
@@ -68,18 +69,7 @@ export function issueCertificate(opts: IssueCertificateOptions): string {
   const signer = createX509Signer(issuerKey);
 
   // Issuer Name: the exact DER of the issuer certificate's subject, so chains match byte for byte.
-  let issuerName: forge.asn1.Asn1;
-  if (opts.issuerCertPem) {
-    const issuer = new X509Certificate(opts.issuerCertPem);
-    const der = issuer.raw;
-    const fields = derChildren(der, derChildren(der, readDer(der))[0]!);
-    // TBSCertificate: [0] version, serial, signature, issuer, validity, subject, …
-    const subject = fields[0]!.tag === 0xa0 ? fields[5] : fields[4];
-    if (!subject) throw new HubError('pki.malformed_der', 'Issuer certificate has no subject');
-    issuerName = fromDer(der.subarray(subject.start, subject.end));
-  } else {
-    issuerName = nameToAsn1(opts.subject);
-  }
+  const issuerName = opts.issuerCertPem ? fromDer(certificateFields(new X509Certificate(opts.issuerCertPem)).subject) : nameToAsn1(opts.subject);
 
   const extensions: { name: string; critical?: boolean; [k: string]: unknown }[] = [
     { name: 'basicConstraints', critical: true, cA: opts.isCa === true },
