@@ -28,6 +28,7 @@ import type { HubServices } from './hub-services.js';
 import { createSignatureChecker } from './signature-checker.js';
 import { loadHubSigner } from '../pki/receipts/hub-signer.js';
 import { notifySender } from '../exchange/notify-sender.js';
+import { purgeExpiredDocuments } from '../exchange/purge-expired.js';
 
 export interface Hub {
   services: HubServices;
@@ -86,6 +87,7 @@ export async function createHub(config: HubConfig, opts: CreateHubOptions = {}):
   let reconciler: Reconciler | null = null;
   let sealer: AuditSealer | null = null;
   let workerRedis: ReturnType<typeof workerConnection> | null = null;
+  let retentionTimer: NodeJS.Timeout | null = null;
   const pushClient = createPushClient({
     cert: readFileSync(layout.clientCert, 'utf8'),
     key: readFileSync(layout.clientKey, 'utf8'),
@@ -132,6 +134,18 @@ export async function createHub(config: HubConfig, opts: CreateHubOptions = {}):
           checkpointEveryEntries: config.audit.checkpointEveryEntries,
         });
         sealer.start();
+        const days = config.retentionDays;
+        if (days !== null) {
+          const purge = (): void => {
+            purgeExpiredDocuments(db, days).then(
+              (n) => n > 0 && log.info({ purged: n, retentionDays: days }, 'retention: document bytes purged'),
+              (err: unknown) => log.warn({ err }, 'retention purge failed; will try again'),
+            );
+          };
+          purge();
+          retentionTimer = setInterval(purge, 3_600_000);
+          retentionTimer.unref();
+        }
       }
       if (app) {
         url = await app.listen({ host: config.host, port: config.port });
@@ -140,6 +154,7 @@ export async function createHub(config: HubConfig, opts: CreateHubOptions = {}):
       return url;
     },
     async close() {
+      if (retentionTimer) clearInterval(retentionTimer);
       if (app) await app.close();
       if (worker) await (worker as Worker).close();
       if (reconciler) await (reconciler as Reconciler).stop();

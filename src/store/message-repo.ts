@@ -83,14 +83,23 @@ export async function listSent(q: Queryable, from: string, after: string | null,
 }
 
 /** Deletes the bytes of messages accepted before `before`; returns the ids purged. */
-export async function purgeBodies(q: Queryable, before: Date, limit: number): Promise<{ id: string; size: number; sha256: string }[]> {
-  const r = await q.query<{ id: string; size: number; sha256: string }>(
+export interface PurgedBody {
+  id: string;
+  size: number;
+  sha256: string;
+  from_organ: string;
+  recipients: string[];
+  document_id: string;
+}
+
+export async function purgeBodies(q: Queryable, before: Date, limit: number): Promise<PurgedBody[]> {
+  const r = await q.query<PurgedBody>(
     `UPDATE message_bodies b SET bytes = NULL, purged_at = now()
        FROM messages m
       WHERE b.message_id = m.id AND b.bytes IS NOT NULL
         AND b.message_id IN (SELECT mm.id FROM messages mm JOIN message_bodies bb ON bb.message_id = mm.id
                               WHERE mm.accepted_at < $1 AND bb.bytes IS NOT NULL ORDER BY mm.accepted_at LIMIT $2)
-      RETURNING m.id, m.size, m.sha256`,
+      RETURNING m.id, m.size, m.sha256, m.from_organ, m.recipients, m.document_id`,
     [before, limit],
   );
   return r.rows;

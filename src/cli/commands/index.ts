@@ -20,6 +20,7 @@ export const commands: CommandEntry[] = [
   { name: 'agencies list', summary: 'List the agency directory', load: async () => (await import('./agencies.js')).list },
   { name: 'agencies set', summary: 'Add an agency or change its delivery, policy or pinned certificates', load: async () => (await import('./agencies.js')).set },
   { name: 'agencies import', summary: 'Load a directory file (JSON or YAML) into the hub', load: async () => (await import('./agencies.js')).importCommand },
+  { name: 'retention purge', summary: 'Delete document bytes older than the retention period (the log stays)', load: async () => (await import('./retention.js')).default },
   { name: 'inspect', summary: 'Read an edXML file and show what it contains or why it is refused', load: async () => (await import('./inspect.js')).default },
   { name: 'audit verify', summary: 'Verify the exchange log (database or export file) and its signed checkpoints', load: async () => (await import('./audit-verify.js')).default },
   { name: 'audit export', summary: 'Export the exchange log with its signed checkpoints (NDJSON or CSV)', load: async () => (await import('./audit-export.js')).default },
