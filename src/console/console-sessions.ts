@@ -48,6 +48,10 @@ export function sameToken(a: string | undefined, b: string | undefined): boolean
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+function lockedError(until: Date, what: string): HubError {
+  return new HubError('console.locked', `${what} until ${until.toISOString()}`, { status: 423, details: { lockedUntil: until.toISOString() } });
+}
+
 function callerOf(role: ConsoleRole, username: string, organId: string | null): Caller {
   if (role === 'clerk') return { kind: 'clerk', name: username, organId: organId ?? '' };
   return role === 'auditor' ? { kind: 'auditor', name: username } : { kind: 'operator', name: username };
@@ -60,31 +64,22 @@ export function createSessionManager(db: Db, opts: ConsoleOptions, now: () => Da
   return {
     async signIn(username, password) {
       const name = username.trim().toLowerCase();
-      return db.tx(async (q) => {
+      // The transaction commits the failure count, so refusals are answered after it, not thrown inside it.
+      const outcome = await db.tx(async (q): Promise<{ refused: HubError } | { sessionId: string; session: ConsoleSession }> => {
         const user = await findConsoleUserForUpdate(q, name);
         if (!user) {
           await verifyPassword(password, await dummyHash);
-          throw new HubError('console.bad_credentials', 'wrong username or password', { status: 401 });
+          return { refused: new HubError('console.bad_credentials', 'wrong username or password', { status: 401 }) };
         }
         const at = now();
-        if (user.locked_until && user.locked_until > at) {
-          throw new HubError('console.locked', `the account is locked until ${user.locked_until.toISOString()}`, {
-            status: 423,
-            details: { lockedUntil: user.locked_until.toISOString() },
-          });
-        }
+        if (user.locked_until && user.locked_until > at) return { refused: lockedError(user.locked_until, 'the account is locked') };
         if (!(await verifyPassword(password, user.password_hash))) {
           // A lock that has run out starts a fresh count.
           const failures = (user.locked_until ? 0 : user.failed_attempts) + 1;
           const lockedUntil = failures >= opts.maxFailedSignIns ? new Date(at.getTime() + opts.lockMs) : null;
           await setSignInFailures(q, user.id, failures, lockedUntil);
-          if (lockedUntil) {
-            throw new HubError('console.locked', `too many wrong passwords: the account is locked until ${lockedUntil.toISOString()}`, {
-              status: 423,
-              details: { lockedUntil: lockedUntil.toISOString() },
-            });
-          }
-          throw new HubError('console.bad_credentials', 'wrong username or password', { status: 401 });
+          if (lockedUntil) return { refused: lockedError(lockedUntil, 'too many wrong passwords: the account is locked') };
+          return { refused: new HubError('console.bad_credentials', 'wrong username or password', { status: 401 }) };
         }
         if (user.failed_attempts > 0 || user.locked_until) await setSignInFailures(q, user.id, 0, null);
         const sessionId = randomBytes(32).toString('base64url');
@@ -95,6 +90,8 @@ export function createSessionManager(db: Db, opts: ConsoleOptions, now: () => Da
           session: { username: user.username, role: user.role, organId: user.organ_id, csrfToken, caller: callerOf(user.role, user.username, user.organ_id) },
         };
       });
+      if ('refused' in outcome) throw outcome.refused;
+      return outcome;
     },
 
     async resolve(sessionId) {
