@@ -32,7 +32,9 @@ export interface ChildHub {
   kill(): Promise<void>;
 }
 
+/** Starts `edoc-hub start`; resolves when it answers /health/live (or, for `EDOC_ROLE=worker`, says its workers run). */
 export async function startChildHub(env: Record<string, string>): Promise<ChildHub> {
+  const workerOnly = env.EDOC_ROLE === 'worker';
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start'], {
     env: {
@@ -66,6 +68,11 @@ export async function startChildHub(env: Record<string, string>): Promise<ChildH
   };
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`hub exited during start:\n${out}`);
+    if (workerOnly) {
+      if (out.includes('workers running')) return hub;
+      await sleep(100);
+      continue;
+    }
     try {
       const r = await hub.request(null, 'GET', '/health/live');
       if (r.status === 200) return hub;
