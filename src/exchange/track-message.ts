@@ -29,8 +29,13 @@ export interface RecipientTracking {
   statuses: StatusEntry[];
   /** Latest business status code reported by this recipient, if any. */
   businessStatus: string | null;
-  /** Set when the sender asked to take the document back (13) and how the recipient answered (15/16). */
-  takeBack: { requestedAt: string; answer: '15' | '16' | null } | null;
+  /**
+   * Set when the sender asked to take the document back — a take-back request
+   * (13) or a recall/update/replacement message — and how the recipient answered (15 agrees, 16 refuses).
+   */
+  takeBack: { requestedAt: string; kind: 'request' | 'recall' | 'update' | 'replacement'; answer: '15' | '16' | null } | null;
+  /** The recipient agreed to a recall of this document (15 after a recall message or a 13 request for it). */
+  recalled: boolean;
   deadlines: DeadlineView | null;
 }
 
@@ -47,13 +52,16 @@ export async function trackMessage(q: Queryable, config: HubConfig, organId: str
   const m = await messageVisibleTo(q, id, organId);
   const isSender = m.from_organ === organId;
   const deliveries = (await listDeliveriesOfMessage(q, m.id)).filter((d) => isSender || d.recipient === organId);
-  const statuses = await listBusinessStatuses(q, [m.id]);
   const original = m.related_message_id ? await getMessage(q, m.related_message_id) : null;
   const linked = await listLinkedTo(q, m.id);
+  // Answers to a recall/update/replacement arrive on the later message (same DocumentId): read them too.
+  const statuses = await listBusinessStatuses(q, [m.id, ...linked.map((l) => l.id)]);
+  const KINDS = { 1: 'recall', 2: 'update', 3: 'replacement' } as const;
   const dueDate = typeof m.summary.dueDate === 'string' ? m.summary.dueDate : null;
 
   const recipients = deliveries.map((d): RecipientTracking => {
     const mine = statuses.filter((s) => s.reporter === d.recipient || (s.status_code === '13' && s.reporter === m.from_organ));
+    const takeBackMessage = linked.find((l) => l.recipients.includes(d.recipient));
     const entries: StatusEntry[] = mine.map((s) => ({
       code: s.status_code,
       description: s.description,
@@ -63,9 +71,15 @@ export async function trackMessage(q: Queryable, config: HubConfig, organId: str
       staff: s.staff,
       statusMessageId: s.status_message_id,
     }));
-    const fromRecipient = mine.filter((s) => s.reporter === d.recipient);
+    const fromRecipient = mine.filter((s) => s.reporter === d.recipient && s.document_message_id === m.id);
     const request = mine.find((s) => s.status_code === '13');
-    const answer = fromRecipient.filter((s) => s.status_code === '15' || s.status_code === '16').pop();
+    const answer = mine.filter((s) => s.reporter === d.recipient && (s.status_code === '15' || s.status_code === '16')).pop();
+    const linkedKind = takeBackMessage?.business_doc_type ? KINDS[takeBackMessage.business_doc_type as 1 | 2 | 3] : undefined;
+    const takeBack: RecipientTracking['takeBack'] = request
+      ? { requestedAt: request.recorded_at.toISOString(), kind: 'request', answer: (answer?.status_code as '15' | '16' | undefined) ?? null }
+      : takeBackMessage && linkedKind
+        ? { requestedAt: takeBackMessage.accepted_at.toISOString(), kind: linkedKind, answer: (answer?.status_code as '15' | '16' | undefined) ?? null }
+        : null;
     const arrival = d.delivered_at ?? d.fetched_at ?? d.created_at;
     const deadlines =
       m.kind === 'edoc' && d.state !== 'undeliverable' && d.state !== 'failed'
@@ -76,7 +90,8 @@ export async function trackMessage(q: Queryable, config: HubConfig, organId: str
       delivery: deliveryView(d),
       statuses: entries,
       businessStatus: fromRecipient.at(-1)?.status_code ?? null,
-      takeBack: request ? { requestedAt: request.recorded_at.toISOString(), answer: (answer?.status_code as '15' | '16' | undefined) ?? null } : null,
+      takeBack,
+      recalled: takeBack?.answer === '15' && (takeBack.kind === 'recall' || takeBack.kind === 'request'),
       deadlines,
     };
   });
