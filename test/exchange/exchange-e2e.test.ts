@@ -137,6 +137,22 @@ t.test('send, push with retries, pull, ack, statuses and tracking', async (t) =>
   t.equal((await hub.request('000.00.00.H29', 'GET', `/v1/messages/${accepted.id}`)).status, 404);
   t.equal((await hub.request('000.00.00.H29', 'GET', `/v1/messages/${accepted.id}/tracking`)).status, 404);
 
+  // Every step is in the exchange log.
+  const events = await hub.tdb.db.query<{ type: string; n: string }>(
+    'SELECT type, count(*)::text AS n FROM audit_events WHERE message_id = $1 GROUP BY type ORDER BY type',
+    [accepted.id],
+  );
+  const byType = Object.fromEntries(events.rows.map((e) => [e.type, Number(e.n)]));
+  t.equal(byType['message.accepted'], 1, 'accepted once (the resubmission adds nothing)');
+  t.equal(byType['delivery.queued'], 3);
+  t.equal(byType['delivery.fetched'], 1);
+  t.equal(byType['delivery.acknowledged'], 1);
+  t.equal(byType['delivery.pushed'], 1);
+  t.ok((byType['delivery.retried'] ?? 0) >= 2 + 3, 'two failed pushes to Cao Bằng, three to G17 before giving up');
+  t.equal(byType['delivery.undeliverable'], 1);
+  const routed = await hub.tdb.db.query("SELECT 1 FROM audit_events WHERE type = 'status.routed'");
+  t.ok(routed.rowCount >= 3, 'statuses 01, 03 and the hub notice are logged as routed');
+
   // The sent list summarises each recipient.
   const sentList = (await hub.request(G22, 'GET', '/v1/sent')).json<{ entries: { message: { id: string }; recipients: { state: string }[] }[] }>();
   t.equal(sentList.entries[0]!.message.id, accepted.id);
