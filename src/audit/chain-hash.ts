@@ -1,5 +1,5 @@
 /** The hash rules of the chain (docs/audit.md, "Canonical form"). */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { AuditRecord } from './audit-record.js';
 import { canonicalJson } from './canonical-json.js';
 
@@ -25,10 +25,10 @@ export function canonicalRecord(r: AuditRecord): string {
 
 /** Hex SHA-256 of the record's canonical JSON (UTF-8). */
 export function recordDigest(record: AuditRecord): string {
-  return createHash('sha256').update(canonicalRecord(record), 'utf8').digest('hex');
+  return hash('sha256', canonicalRecord(record), 'hex');
 }
 
-// One reusable 64-byte buffer: prevHash ‖ digest.
+// One reusable 64-byte buffer: prevHash ‖ digest. (`crypto.hash` is the one-shot form, ~2x faster on small inputs.)
 const pair = Buffer.alloc(64);
 
 function invalid(prevHash: string, digest: string): string {
@@ -41,13 +41,13 @@ export function chainHash(prevHash: string, digest: string): string {
   if (!HEX64.test(prevHash) || !HEX64.test(digest)) return invalid(prevHash, digest);
   pair.write(prevHash, 0, 32, 'hex');
   pair.write(digest, 32, 32, 'hex');
-  return createHash('sha256').update(pair).digest('hex');
+  return hash('sha256', pair, 'hex');
 }
 
 /** `chainHash(prevHash, recordDigest(record))` without the hex round trip of the digest. */
 export function chainHashOfRecord(prevHash: string, record: AuditRecord): string {
   if (!HEX64.test(prevHash)) return invalid(prevHash, 'record');
   pair.write(prevHash, 0, 32, 'hex');
-  createHash('sha256').update(canonicalRecord(record), 'utf8').digest().copy(pair, 32);
-  return createHash('sha256').update(pair).digest('hex');
+  hash('sha256', canonicalRecord(record), 'buffer').copy(pair, 32);
+  return hash('sha256', pair, 'hex');
 }

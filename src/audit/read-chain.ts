@@ -4,8 +4,8 @@
  */
 import type { Queryable } from '../store/db.js';
 import type { AuditCheckpoint, ChainEntry } from './audit-record.js';
-import { recordFromRow } from './record-from-row.js';
-import { RECORD_JSON, rowFromJson, type RecordJson } from './sql-fragments.js';
+import { recordFromJson } from './record-from-row.js';
+import { RECORD_JSON, type RecordJson } from './sql-fragments.js';
 
 export interface ReadChainRange {
   /** First seq (inclusive); default 1. */
@@ -17,41 +17,47 @@ export interface ReadChainRange {
 
 type ChainJson = [string, string, string, RecordJson | null];
 
-/** One batch as a single JSON text (see RECORD_JSON), plus its last seq for the next keyset step. */
-async function fetchBatch(q: Queryable, after: string, to: string, batch: number): Promise<{ json: string | null; last: string | null }> {
-  const r = await q.query<{ json: string | null; last: string | null }>(
+/**
+ * The entries with seq in (after, last] as a single JSON text (see
+ * RECORD_JSON). A seq window rather than `ORDER BY … LIMIT`: seq is gap-free,
+ * so a window holds as many rows as its width, and the plan stays an index
+ * range scan whatever the table statistics say.
+ */
+async function fetchWindow(q: Queryable, after: bigint, last: bigint): Promise<ChainJson[]> {
+  const r = await q.query<{ json: string | null }>(
     `SELECT json_agg(json_build_array(c.seq::text, c.prev_hash, c.hash,
-              CASE WHEN e.id IS NULL THEN NULL ELSE ${RECORD_JSON} END) ORDER BY c.seq)::text AS json,
-            max(c.seq)::text AS last
-     FROM (SELECT * FROM audit_chain WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3) c
-     LEFT JOIN audit_events e ON e.id = c.event_id`,
-    [after, to, batch],
+              CASE WHEN e.id IS NULL THEN NULL ELSE ${RECORD_JSON} END) ORDER BY c.seq)::text AS json
+     FROM audit_chain c LEFT JOIN audit_events e ON e.id = c.event_id
+     WHERE c.seq > $1 AND c.seq <= $2`,
+    [after.toString(), last.toString()],
   );
-  return r.rows[0] ?? { json: null, last: null };
+  const json = r.rows[0]?.json;
+  return json ? (JSON.parse(json) as ChainJson[]) : [];
 }
 
 /**
- * Yields every chain entry with its record, in seq order; the next batch is
+ * Yields every chain entry with its record, in seq order; the next window is
  * fetched while this one is hashed. When an event row is missing (a deleted
  * log row) the entry has neither record nor digest, which the verifier
- * reports as a failure at that seq.
+ * reports as a failure at that seq; a missing chain row is simply absent.
  */
 export async function* readChain(q: Queryable, range: ReadChainRange = {}): AsyncGenerator<ChainEntry> {
-  const batch = range.batchSize ?? 10_000;
-  const to = range.toSeq ?? '9223372036854775807';
-  let next = fetchBatch(q, (BigInt(range.fromSeq ?? '1') - 1n).toString(), to, batch);
-  for (;;) {
-    const { json, last } = await next;
-    if (json === null || last === null) return;
-    const rows = JSON.parse(json) as ChainJson[];
-    const more = rows.length === batch;
-    if (more) next = fetchBatch(q, last, to, batch);
+  const batch = BigInt(range.batchSize ?? 10_000);
+  const head = await q.query<{ seq: string | null }>('SELECT max(seq)::text AS seq FROM audit_chain');
+  const headSeq = BigInt(head.rows[0]?.seq ?? '0');
+  const to = range.toSeq === undefined || BigInt(range.toSeq) > headSeq ? headSeq : BigInt(range.toSeq);
+  let after = BigInt(range.fromSeq ?? '1') - 1n;
+  const windowEnd = (a: bigint): bigint => (a + batch < to ? a + batch : to);
+  let next = after < to ? fetchWindow(q, after, windowEnd(after)) : null;
+  while (next) {
+    const rows = await next;
+    after = windowEnd(after);
+    next = after < to ? fetchWindow(q, after, windowEnd(after)) : null;
     for (const [seq, prevHash, hash, rec] of rows) {
       const entry: ChainEntry = { seq, prevHash, hash };
-      if (rec !== null) entry.record = recordFromRow(seq, rowFromJson(rec));
+      if (rec !== null) entry.record = recordFromJson(seq, rec);
       yield entry;
     }
-    if (!more) return;
   }
 }
 

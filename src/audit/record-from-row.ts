@@ -1,6 +1,6 @@
-/** Turns a database row into the record that is hashed. */
+/** Turns database rows into the record that is hashed. */
 import type { AuditRecord } from './audit-record.js';
-import type { RecordRow } from './sql-fragments.js';
+import type { RecordJson, RecordRow } from './sql-fragments.js';
 
 export function recordFromRow(seq: string, r: RecordRow): AuditRecord {
   return {
@@ -15,4 +15,9 @@ export function recordFromRow(seq: string, r: RecordRow): AuditRecord {
     documentId: r.document_id,
     data: r.data,
   };
+}
+
+/** The same from a {@link RecordJson} array (bulk reads), without an intermediate row object. */
+export function recordFromJson(seq: string, j: RecordJson): AuditRecord {
+  return { seq, eventId: j[0], at: j[1], type: j[2], actor: j[3], organs: j[4], messageId: j[5], deliveryId: j[6], documentId: j[7], data: j[8] };
 }
