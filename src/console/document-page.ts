@@ -165,13 +165,14 @@ export function renderDocumentPage(ctx: PageContext, d: DocumentPageData): SafeH
         <h3>${r.recipient} ${stateBadge(t, r.delivery.state)}${r.businessStatus ? statusBadge(t, r.businessStatus) : ''}${
           r.deadlines?.overdue ? html`<span class="badge bad">${t('overdue.badge')}</span>` : ''
         }</h3>
-        <p class="muted">${t('ev.attempts')}: ${r.delivery.attempts}${r.delivery.lastError ? html` · ${t('ev.lastError')}: ${r.delivery.lastError}` : ''}${
-          r.deadlines ? html` · ${t('ev.deadlines')}: ${formatVnTime(r.deadlines.receiptDueAt)} / ${formatVnTime(r.deadlines.handlingDueAt)}` : ''
-        }${
-          isSender && r.delivery.acknowledgedAt
-            ? html` · <a href="/console/deliveries/${r.delivery.id}/receipt" download>${t('ev.acknowledged')} – receipt</a>`
-            : ''
-        }</p>
+        <p class="muted">${[
+          r.delivery.mode === 'push' ? html`${t('ev.attempts')}: ${r.delivery.attempts}` : null,
+          r.delivery.lastError ? html`${t('ev.lastError')}: ${r.delivery.lastError}` : null,
+          r.deadlines ? html`${t('ev.deadlines')}: ${formatVnTime(r.deadlines.receiptDueAt)} / ${formatVnTime(r.deadlines.handlingDueAt)}` : null,
+          isSender && r.delivery.acknowledgedAt ? html`<a href="/console/deliveries/${r.delivery.id}/receipt" download>${t('doc.deliveryReceipt')}</a>` : null,
+        ]
+          .filter((x) => x !== null)
+          .map((x, i) => html`${i > 0 ? ' · ' : ''}${x}`)}</p>
         <ol class="timeline">${timelineOf(ctx, r, accepted, d.events).map(
           (e) => html`<li><time datetime="${e.at}">${formatVnTime(e.at)}</time> — ${e.what} <span class="muted">${t('ev.by')} ${e.who}</span>${
             e.note ? html` <span class="muted">(${e.note})</span>` : ''

@@ -81,6 +81,7 @@ const MESSAGES = {
   'doc.linked': ['Thu hồi / cập nhật / thay thế sau đó', 'Later recall / update / replacement'],
   'doc.receipts': ['Biên nhận có ký số', 'Signed receipts'],
   'doc.receipt': ['Biên nhận tiếp nhận', 'Submission receipt'],
+  'doc.deliveryReceipt': ['Biên nhận giao nhận', 'Delivery receipt'],
   'doc.receiptHow': [
     'Biên nhận là tệp S/MIME do hub ký; kiểm tra bằng lệnh: edoc-hub receipt verify TỆP --ca ca.pem (hoặc openssl cms -verify).',
     'The receipt is an S/MIME file signed by the hub; check it with: edoc-hub receipt verify FILE --ca ca.pem (or openssl cms -verify).',

@@ -110,6 +110,10 @@ t.test('clerk console', { skip: skip ?? false }, async (t) => {
   t.match(receiptText, /multipart\/signed/, 'the receipt is an S/MIME signed file');
   t.match(receiptText, new RegExp(docA), 'about this message');
 
+  const [deliveryReceipt] = await Promise.all([g22.waitForEvent('download'), h41Section.getByRole('link', { name: 'Biên nhận giao nhận' }).click()]);
+  t.match(readFileSync((await deliveryReceipt.path())!, 'utf8'), new RegExp(deliveryA), "Nghệ An's acknowledgement has its own signed receipt");
+  t.equal(await g22.locator(`section.recipient[data-recipient="${H14}"]`).getByRole('link', { name: 'Biên nhận giao nhận' }).count(), 0, 'no delivery receipt before an acknowledgement');
+
   // Another agency's document by URL: 404, the same as a document that does not exist.
   const h41Context = await browser.context();
   const h41 = await h41Context.newPage();
