@@ -10,6 +10,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { buildEdoc } from '../../src/edxml/build-edxml.js';
 import { signEdxml } from '../../src/pki/xmldsig/sign-edxml.js';
+import { verifyReceipt } from '../../src/pki/receipts/receipt.js';
 import { startTestHub, type TestHub } from '../helpers/test-hub.js';
 import { testLayout } from '../helpers/test-certs.js';
 import { browserSkipReason, launchBrowser, screenshot, seriousViolations, signIn, type TestBrowser } from './helpers/browser.js';
@@ -106,9 +107,11 @@ t.test('clerk console', { skip: skip ?? false }, async (t) => {
   t.equal(await receiptLink.count(), 1, 'receipt link present');
   t.match(await main.innerText(), /edoc-hub receipt verify/, 'one line on how to verify it');
   const [receipt] = await Promise.all([g22.waitForEvent('download'), receiptLink.click()]);
-  const receiptText = readFileSync((await receipt.path())!, 'utf8');
-  t.match(receiptText, /multipart\/signed/, 'the receipt is an S/MIME signed file');
-  t.match(receiptText, new RegExp(docA), 'about this message');
+  const receiptBytes = readFileSync((await receipt.path())!);
+  t.match(receiptBytes.toString('utf8'), /multipart\/signed/, 'the receipt is an S/MIME signed file');
+  const verified = verifyReceipt(receiptBytes, readFileSync(testLayout().caCert, 'utf8'));
+  t.ok(verified.ok, 'it verifies offline against the hub CA');
+  t.match(verified.ok ? verified.content : null, { messageId: docA, from: G22 }, 'about this message');
 
   const [deliveryReceipt] = await Promise.all([g22.waitForEvent('download'), h41Section.getByRole('link', { name: 'Biên nhận giao nhận' }).click()]);
   t.match(readFileSync((await deliveryReceipt.path())!, 'utf8'), new RegExp(deliveryA), "Nghệ An's acknowledgement has its own signed receipt");
