@@ -21,8 +21,16 @@ const H41 = '000.00.00.H41';
 const H14 = '000.00.00.H14';
 const ATTACHMENT = Buffer.from('%PDF-1.4\n% công văn thử nghiệm\n', 'utf8');
 
-function signedDocument(documentId: string, codeNumber: string, subject: string, to: string[]): Buffer {
+interface Extra {
+  dueDate?: string;
+  /** 2 = update of an earlier document with the same DocumentId. */
+  businessDocType?: 0 | 1 | 2 | 3;
+}
+
+function signedDocument(documentId: string, codeNumber: string, subject: string, to: string[], extra: Extra = {}): Buffer {
   const bytes = buildEdoc({
+    ...(extra.dueDate ? { dueDate: extra.dueDate } : {}),
+    ...(extra.businessDocType ? { business: { businessDocType: extra.businessDocType, businessDocReason: 'Cập nhật nội dung' } } : {}),
     from: { organId: G22, organName: 'Văn phòng Chính phủ' },
     to: to.map((organId) => ({ organId })),
     documentId,
@@ -57,9 +65,18 @@ t.test('clerk console', { skip: skip ?? false }, async (t) => {
   const docA = await send(signedDocument('000.00.00.G22,2026/11/20,101/VPCP-TTĐT', '101', 'Về việc triển khai trục liên thông', [H41, H14]));
   const docB = await send(signedDocument('000.00.00.G22,2026/11/20,102/VPCP-TTĐT', '102', 'Về việc báo cáo số liệu quý IV', [H41]));
   const docC = await send(signedDocument('000.00.00.G22,2026/11/20,103/VPCP-TTĐT', '103', 'Gửi riêng Cao Bằng', [H14]));
+  // Due long ago and never completed: overdue for both sides.
+  const docD = await send(signedDocument('000.00.00.G22,2026/01/02,5/VPCP-TTĐT', '5', 'Báo cáo đã quá hạn giải quyết', [H41], { dueDate: '2026/01/05' }));
 
   // --- The Government Office's clerk ---
   const g22 = await (await browser.context()).newPage();
+  await g22.goto(`${hub.url}/console/login`);
+  t.equal(await g22.locator(':focus').getAttribute('id'), 'username', 'the sign-in page starts in the username field');
+  await g22.getByLabel('Mật khẩu').focus();
+  await g22.keyboard.press('Tab');
+  t.not(await g22.locator(':focus').evaluate((el) => getComputedStyle(el).outlineStyle), 'none', 'keyboard focus is visible');
+  t.same(await seriousViolations(g22), [], 'sign-in page: no serious or critical axe violations');
+  await screenshot(g22, 'login');
   await signIn(g22, hub.url, 'vanthu.g22', PASSWORD);
   t.match(new URL(g22.url()).pathname, '/console/sent', 'keyboard sign-in lands on the Sent list');
   const rowA = g22.locator('tr', { has: g22.getByRole('link', { name: 'Về việc triển khai trục liên thông' }) });
@@ -113,6 +130,9 @@ t.test('clerk console', { skip: skip ?? false }, async (t) => {
   t.ok(verified.ok, 'it verifies offline against the hub CA');
   t.match(verified.ok ? verified.content : null, { messageId: docA, from: G22 }, 'about this message');
 
+  const deliveryReceiptHref = await h41Section.getByRole('link', { name: 'Biên nhận giao nhận' }).getAttribute('href');
+  const direct = await g22.context().request.get(`${hub.url}${deliveryReceiptHref}`);
+  t.equal(direct.status(), 200, `delivery receipt: ${direct.status() === 200 ? 'ok' : (await direct.text()).slice(0, 300)}`);
   const [deliveryReceipt] = await Promise.all([g22.waitForEvent('download'), h41Section.getByRole('link', { name: 'Biên nhận giao nhận' }).click()]);
   t.match(readFileSync((await deliveryReceipt.path())!, 'utf8'), new RegExp(deliveryA), "Nghệ An's acknowledgement has its own signed receipt");
   t.equal(await g22.locator(`section.recipient[data-recipient="${H14}"]`).getByRole('link', { name: 'Biên nhận giao nhận' }).count(), 0, 'no delivery receipt before an acknowledgement');
@@ -154,10 +174,28 @@ t.test('clerk console', { skip: skip ?? false }, async (t) => {
   const statusRows = await db.query<{ signature: { status: string } }>("SELECT signature FROM messages WHERE kind = 'status' AND from_organ = $1", [H41]);
   t.same(statusRows.rows.map((r) => r.signature.status), ['valid'], 'the status message carries the hub signature, verified at acceptance');
 
-  // Overdue page and English labels.
+  // Overdue: highlighted in the Sent list, listed on the Overdue page for both sides.
+  await g22.goto(`${hub.url}/console/sent`);
+  const rowD = g22.locator('tr', { has: g22.getByRole('link', { name: 'Báo cáo đã quá hạn giải quyết' }) });
+  t.equal(await rowD.getAttribute('class'), 'overdue', 'the overdue document is highlighted');
+  t.equal(await g22.locator('tr.overdue').count(), 1, 'and only it');
   await g22.goto(`${hub.url}/console/overdue`);
+  const sentOverdue = g22.locator('section[aria-labelledby="h-sent"]');
+  t.equal(await sentOverdue.getByRole('link', { name: 'Báo cáo đã quá hạn giải quyết' }).count(), 1, 'sent side: overdue');
+  t.match(await sentOverdue.innerText(), /Quá hạn giải quyết \(05\/01\/2026 23:59\)/, 'which deadline, when');
   t.same(await seriousViolations(g22), [], 'Overdue page: no serious or critical axe violations');
   await screenshot(g22, 'clerk-overdue');
+  await h41.goto(`${hub.url}/console/overdue`);
+  t.equal(await h41.locator('section[aria-labelledby="h-received"]').getByRole('link', { name: 'Báo cáo đã quá hạn giải quyết' }).count(), 1, 'received side: overdue');
+  t.ok(docD);
+
+  // An update of document A links both ways.
+  const update = await send(signedDocument('000.00.00.G22,2026/11/20,101/VPCP-TTĐT', '101', 'Về việc triển khai trục liên thông (cập nhật)', [H41, H14], { businessDocType: 2 }));
+  await g22.goto(`${hub.url}/console/documents/${docA}`);
+  await g22.locator('section[aria-labelledby="h-links"]').getByRole('link').click();
+  t.match(new URL(g22.url()).pathname, `/console/documents/${update}`, 'the original links to its update');
+  t.match(await g22.locator('section[aria-labelledby="h-links"]').innerText(), /Văn bản gốc: 101\/VPCP-TTĐT · Văn bản mới/, 'the update links to its original');
+  t.match(await g22.locator('main').innerText(), /Nghiệp vụ\s+Cập nhật/, 'business type in words');
   await g22.goto(`${hub.url}/console/sent?lang=en`);
   t.equal(await g22.locator('h1').innerText(), 'Sent documents', 'English on request');
   await g22.goto(`${hub.url}/console/received`);
