@@ -26,6 +26,21 @@ export interface DirectoryFile {
   auditors: AuditorEntry[];
 }
 
+/** A complete agency record: what is not given takes the directory defaults (pull delivery, signatures required, active). */
+export function agencyWithDefaults(a: Pick<Agency, 'organId' | 'name'> & Partial<Agency>): Agency {
+  return {
+    parent: null,
+    contact: {},
+    delivery: { mode: 'pull' },
+    signaturePolicy: 'required',
+    allowLegacyAlgorithms: false,
+    certificates: [],
+    limits: {},
+    active: true,
+    ...a,
+  };
+}
+
 /** Normalizes a fingerprint to node:crypto's `fingerprint256` form (AA:BB:…). */
 export function normalizeFingerprint(fp: string): string {
   const hex = fp.replace(/:/g, '').toUpperCase();

@@ -8,7 +8,7 @@ import type { Db, Queryable } from '../store/db.js';
 import { getAgencies, importDirectory, upsertAgency } from '../store/agency-repo.js';
 import { appendAuditEvents, type AuditEventInput } from '../audit/append-event.js';
 import { HubError } from '../shared/hub-error.js';
-import type { Agency, DirectoryFile } from './agency.js';
+import { agencyWithDefaults, type Agency, type DirectoryFile } from './agency.js';
 
 const POLICY_FIELDS = new Set<keyof Agency>(['signaturePolicy', 'allowLegacyAlgorithms']);
 const CERT_FIELDS = new Set<keyof Agency>(['certificates']);
@@ -63,20 +63,7 @@ export async function changeAgency(db: Db, actor: string, organId: string, chang
     if (change.parent && !(await getAgencies(q, [change.parent])).has(change.parent)) {
       throw new HubError('directory.unknown_parent', `parent ${change.parent} is not in the directory`, { organId });
     }
-    const next: Agency = {
-      organId,
-      name: before?.name ?? '',
-      parent: null,
-      contact: {},
-      delivery: { mode: 'pull' },
-      signaturePolicy: 'required',
-      allowLegacyAlgorithms: false,
-      certificates: [],
-      limits: {},
-      active: true,
-      ...before,
-      ...change,
-    };
+    const next = agencyWithDefaults({ name: '', ...before, ...change, organId });
     await appendAuditEvents(q, await applyOne(q, actor, next));
     return next;
   });

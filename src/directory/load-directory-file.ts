@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import YAML from 'yaml';
 import { HubError } from '../shared/hub-error.js';
-import { normalizeFingerprint, type Agency, type DirectoryFile } from './agency.js';
+import { agencyWithDefaults, normalizeFingerprint, type Agency, type DirectoryFile } from './agency.js';
 
 /** The demo directory bundled with the package (also the default). */
 export const DEMO_DIRECTORY_FILE = fileURLToPath(new URL('../../src/directory/demo-directory.yaml', import.meta.url));
@@ -54,18 +54,18 @@ export function normalizeDirectory(raw: RawDirectory, file = 'directory'): Direc
       throw new HubError('directory.duplicate_agency', `${file}: OrganId ${a.organId} is listed twice`, { organId: a.organId });
     }
     seen.add(a.organId);
-    return {
+    return agencyWithDefaults({
       organId: a.organId,
       name: a.name,
       parent: a.parent ?? null,
-      contact: a.contact ?? {},
-      delivery: a.delivery ?? { mode: 'pull' },
-      signaturePolicy: a.signaturePolicy ?? 'required',
-      allowLegacyAlgorithms: a.allowLegacyAlgorithms ?? false,
+      ...(a.contact ? { contact: a.contact } : {}),
+      ...(a.delivery ? { delivery: a.delivery } : {}),
+      ...(a.signaturePolicy ? { signaturePolicy: a.signaturePolicy } : {}),
+      ...(a.allowLegacyAlgorithms !== undefined ? { allowLegacyAlgorithms: a.allowLegacyAlgorithms } : {}),
       certificates: (a.certificates ?? []).map(normalizeFingerprint),
-      limits: a.limits ?? {},
-      active: a.active ?? true,
-    };
+      ...(a.limits ? { limits: a.limits } : {}),
+      ...(a.active !== undefined ? { active: a.active } : {}),
+    });
   });
   for (const a of agencies) {
     if (a.parent !== null && !seen.has(a.parent)) {

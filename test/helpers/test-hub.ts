@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { loadConfig, type HubConfig } from '../../src/config/config.js';
 import { createHub, type Hub } from '../../src/hub/create-hub.js';
 import { getAgencies, upsertAgency } from '../../src/store/agency-repo.js';
-import type { Agency } from '../../src/directory/agency.js';
+import { agencyWithDefaults, type Agency } from '../../src/directory/agency.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
 import { ensureTestCerts, testLayout } from './test-certs.js';
 
@@ -113,20 +113,8 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
     prefix,
     request: (as, method, path, body, headers) => httpsRequest(`${url}${path}`, tlsOf(as), method, body, headers),
     async setAgency(organId, change) {
-      const base: Agency = {
-        organId,
-        name: organId,
-        parent: null,
-        contact: {},
-        delivery: { mode: 'pull' },
-        signaturePolicy: 'required',
-        allowLegacyAlgorithms: false,
-        certificates: [],
-        limits: {},
-        active: true,
-      };
       const existing = (await getAgencies(tdb.db, [organId])).get(organId);
-      await upsertAgency(tdb.db, { ...base, ...existing, ...change });
+      await upsertAgency(tdb.db, agencyWithDefaults({ name: organId, ...existing, ...change, organId }));
       hub.services.callers.invalidate();
     },
     async close() {
