@@ -74,7 +74,7 @@ t.test('clerk console', { skip: skip ?? false }, async (t) => {
   t.equal(await g22.locator(':focus').getAttribute('id'), 'username', 'the sign-in page starts in the username field');
   await g22.getByLabel('Mật khẩu').focus();
   await g22.keyboard.press('Tab');
-  t.not(await g22.locator(':focus').evaluate((el) => getComputedStyle(el).outlineStyle), 'none', 'keyboard focus is visible');
+  t.not(await g22.locator(':focus').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string } }).getComputedStyle(el).outlineStyle), 'none', 'keyboard focus is visible');
   t.same(await seriousViolations(g22), [], 'sign-in page: no serious or critical axe violations');
   await screenshot(g22, 'login');
   await signIn(g22, hub.url, 'vanthu.g22', PASSWORD);
