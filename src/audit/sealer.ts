@@ -13,8 +13,8 @@ import type { AuditSigner } from './audit-signer.js';
 import { appendAuditEvent } from './append-event.js';
 import { chainHashOfRecord, GENESIS_HASH } from './chain-hash.js';
 import { checkpointPayload } from './checkpoint-payload.js';
-import { recordFromRow } from './record-from-row.js';
-import { RECORD_JSON, rowFromJson, type RecordJson } from './sql-fragments.js';
+import { recordFromJson } from './record-from-row.js';
+import { RECORD_JSON, type RecordJson } from './sql-fragments.js';
 
 /** Advisory lock key held (per transaction) by the sealer ("edocseal"). */
 const SEAL_LOCK = BigInt.asIntN(64, 0x65646f637365616cn).toString();
@@ -35,7 +35,7 @@ export interface AuditSealerOptions {
   checkpointEveryEntries: number;
   /** Events chained per transaction; default 5000. */
   batchSize?: number;
-  /** Poll period when idle; default 100 ms (10 ms right after a non-empty batch). */
+  /** Poll period when idle; default 100 ms (half of it right after a non-empty batch). */
   pollMs?: number;
   /** Clock, for tests. */
   now?: () => Date;
@@ -71,19 +71,22 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
   const now = opts.now ?? (() => new Date());
   let startedAt = now().getTime();
 
-  async function maybeCheckpoint(q: Queryable, head: ChainHead, force: boolean): Promise<boolean> {
+  interface LastCheckpoint {
+    seq: string;
+    /** ms since epoch; the sealer's start when there is none yet. */
+    at: number;
+  }
+
+  async function maybeCheckpoint(q: Queryable, head: ChainHead, last: LastCheckpoint, force: boolean): Promise<boolean> {
     if (head.seq === '0') return false;
-    const last = await q.query<{ seq: string; at: Date }>('SELECT seq, at FROM audit_checkpoints ORDER BY seq DESC LIMIT 1');
-    const lastSeq = last.rows[0]?.seq ?? '0';
-    const added = BigInt(head.seq) - BigInt(lastSeq);
+    const added = BigInt(head.seq) - BigInt(last.seq);
     if (added <= 0n) return false;
-    const since = now().getTime() - (last.rows[0]?.at.getTime() ?? startedAt);
-    if (!force && added < BigInt(opts.checkpointEveryEntries) && since < opts.checkpointIntervalMs) return false;
+    if (!force && added < BigInt(opts.checkpointEveryEntries) && now().getTime() - last.at < opts.checkpointIntervalMs) return false;
     // A checkpoint's own event must not be the only news, or checkpoints would beget checkpoints.
     const news = await q.query(
       `SELECT 1 FROM audit_chain c JOIN audit_events e ON e.id = c.event_id
        WHERE c.seq > $1 AND e.type <> 'audit.checkpoint' LIMIT 1`,
-      [lastSeq],
+      [last.seq],
     );
     if (news.rowCount === 0) return false;
     const at = now().toISOString();
@@ -102,22 +105,36 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
     return true;
   }
 
-  /** One transaction: chain up to batchSize pending events. Null when another sealer holds the lock. */
+  /**
+   * One transaction: chain up to batchSize pending events. Null when another
+   * sealer holds the lock. Kept to few round trips: it runs often while busy.
+   */
   async function sealBatch(forceCheckpoint: boolean): Promise<{ sealed: number; head: ChainHead; checkpointed: boolean; full: boolean } | null> {
     return db.tx(async (q) => {
+      // The lock first, in its own statement: what follows must see every batch committed before it.
       const lock = await q.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [SEAL_LOCK]);
       if (!lock.rows[0]?.ok) return null;
-      let head = await readHead(q);
+      const state = await q.query<{ head_seq: string | null; head_hash: string | null; cp_seq: string | null; cp_at: Date | null }>(
+        `-- prepared: audit_sealer_state
+         SELECT (SELECT seq FROM audit_chain ORDER BY seq DESC LIMIT 1) AS head_seq,
+                (SELECT hash FROM audit_chain ORDER BY seq DESC LIMIT 1) AS head_hash,
+                (SELECT seq FROM audit_checkpoints ORDER BY seq DESC LIMIT 1) AS cp_seq,
+                (SELECT at FROM audit_checkpoints ORDER BY seq DESC LIMIT 1) AS cp_at`,
+        [],
+      );
+      const st = state.rows[0];
+      let head: ChainHead = st?.head_seq && st.head_hash ? { seq: st.head_seq, hash: st.head_hash } : { seq: '0', hash: GENESIS_HASH };
+      const last: LastCheckpoint = { seq: st?.cp_seq ?? '0', at: st?.cp_at?.getTime() ?? startedAt };
       // Stop the batch where the next checkpoint is due, so checkpoints land every N entries.
-      const lastCp = await q.query<{ seq: string }>('SELECT seq FROM audit_checkpoints ORDER BY seq DESC LIMIT 1');
-      const sinceCp = Number(BigInt(head.seq) - BigInt(lastCp.rows[0]?.seq ?? '0'));
+      const sinceCp = Number(BigInt(head.seq) - BigInt(last.seq));
       const limit = Math.max(1, Math.min(batchSize, opts.checkpointEveryEntries - sinceCp));
       const pending = await q.query<{ json: string | null }>(
-        `SELECT json_agg(${RECORD_JSON} ORDER BY e.id)::text AS json
+        `-- prepared: audit_sealer_pending
+         SELECT json_agg(${RECORD_JSON} ORDER BY e.id)::text AS json
          FROM (SELECT event_id FROM audit_pending ORDER BY event_id LIMIT $1) p JOIN audit_events e ON e.id = p.event_id`,
         [limit],
       );
-      const rows = pending.rows[0]?.json ? (JSON.parse(pending.rows[0].json) as RecordJson[]).map(rowFromJson) : [];
+      const rows = pending.rows[0]?.json ? (JSON.parse(pending.rows[0].json) as RecordJson[]) : [];
       const n = rows.length;
       if (n > 0) {
         const seqs: string[] = [];
@@ -129,22 +146,25 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
         for (const row of rows) {
           seq += 1n;
           const s = seq.toString();
-          const hash = chainHashOfRecord(prev, recordFromRow(s, row));
+          const hash = chainHashOfRecord(prev, recordFromJson(s, row));
           seqs.push(s);
-          ids.push(row.event_id);
+          ids.push(row[0]);
           prevs.push(prev);
           hashes.push(hash);
           prev = hash;
         }
         await q.query(
-          `INSERT INTO audit_chain (seq, event_id, prev_hash, hash)
-           SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])`,
+          `-- prepared: audit_sealer_chain
+           WITH chained AS (
+             INSERT INTO audit_chain (seq, event_id, prev_hash, hash)
+             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) RETURNING event_id
+           )
+           DELETE FROM audit_pending WHERE event_id IN (SELECT event_id FROM chained)`,
           [seqs, ids, prevs, hashes],
         );
-        await q.query('DELETE FROM audit_pending WHERE event_id = ANY($1::bigint[])', [ids]);
         head = { seq: seq.toString(), hash: prev };
       }
-      const checkpointed = await maybeCheckpoint(q, head, forceCheckpoint);
+      const checkpointed = await maybeCheckpoint(q, head, last, forceCheckpoint);
       return { sealed: n, head, checkpointed, full: n === limit };
     });
   }
@@ -178,7 +198,7 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
       try {
         const r = await sealOnce();
         // Busy: come back soon, letting a few more events gather into the next batch.
-        if (r.sealed > 0) delay = Math.min(pollMs, 10);
+        if (r.sealed > 0) delay = Math.ceil(pollMs / 2);
       } catch (err) {
         log?.error({ err }, 'audit sealer failed; retrying');
         delay = Math.max(pollMs, 1000);
