@@ -39,6 +39,10 @@ export async function consoleRoutes(app: FastifyInstance, s: HubServices, option
       await scope.register(cookie);
       await scope.register(formbody, { bodyLimit: 64 * 1024 });
       scope.decorateRequest('consoleSession', null);
+      // Pages for people, not API: keep them out of the OpenAPI document.
+      scope.addHook('onRoute', (route) => {
+        route.schema = { ...route.schema, hide: true };
+      });
 
       scope.addHook('onRequest', async (req, reply) => {
         void reply.headers(SECURITY_HEADERS);

@@ -10,6 +10,7 @@ import type { Caller } from '../http/caller.js';
 import { HubError } from '../shared/hub-error.js';
 import {
   deleteConsoleSession,
+  deleteExpiredConsoleSessions,
   findConsoleSession,
   findConsoleUserForUpdate,
   insertConsoleSession,
@@ -82,6 +83,8 @@ export function createSessionManager(db: Db, opts: ConsoleOptions, now: () => Da
           return { refused: new HubError('console.bad_credentials', 'wrong username or password', { status: 401 }) };
         }
         if (user.failed_attempts > 0 || user.locked_until) await setSignInFailures(q, user.id, 0, null);
+        // Sign-ins are rare enough to carry the housekeeping of expired sessions.
+        await deleteExpiredConsoleSessions(q);
         const sessionId = randomBytes(32).toString('base64url');
         const csrfToken = randomBytes(32).toString('base64url');
         await insertConsoleSession(q, { idHash: hashId(sessionId), userId: user.id, csrfToken, expiresAt: new Date(at.getTime() + opts.idleMs) });

@@ -68,6 +68,16 @@ t.test('clerk console', { skip: skip ?? false }, async (t) => {
   // Due long ago and never completed: overdue for both sides.
   const docD = await send(signedDocument('000.00.00.G22,2026/01/02,5/VPCP-TTĐT', '5', 'Báo cáo đã quá hạn giải quyết', [H41], { dueDate: '2026/01/05' }));
 
+  // A client certificate is not a console session; the console stays out of the OpenAPI document.
+  const withCert = await hub.request(G22, 'GET', '/console/sent');
+  t.same([withCert.status, withCert.headers.location], [303, '/console/login'], "an agency's certificate does not sign anyone in");
+  t.equal((await hub.request(null, 'GET', '/console/static/console.css')).status, 200, 'the stylesheet needs no session');
+  const openapi = (await hub.request(null, 'GET', '/docs/json')).json<{ paths: Record<string, unknown> }>();
+  t.same(Object.keys(openapi.paths).filter((p) => p.startsWith('/console')), [], 'console pages are not API');
+  const headers = (await hub.request(null, 'GET', '/console/login')).headers;
+  t.match(headers['content-security-policy'], /default-src 'none'/, 'strict CSP');
+  t.match(String(headers['set-cookie']), /Path=\/console; HttpOnly; Secure; SameSite=Strict/, 'cookie attributes');
+
   // --- The Government Office's clerk ---
   const g22 = await (await browser.context()).newPage();
   await g22.goto(`${hub.url}/console/login`);

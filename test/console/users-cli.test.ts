@@ -48,5 +48,6 @@ t.test('users add / list', async (t) => {
   await t.rejects(sessions.signIn('vanthu.h41', 'Mật khẩu Nghệ An 2026'), { code: 'console.bad_credentials' });
   t.ok(await sessions.signIn('vanthu.h41', 'new password 2027'));
   const logged = await tdb.db.query<{ n: string }>("SELECT count(*)::text AS n FROM audit_events WHERE type = 'user.changed'");
-  t.equal(logged.rows[0]?.n, '2', 'creations are in the exchange log');
+  t.equal(logged.rows[0]?.n, '3', 'creations and the reset are in the exchange log');
+  t.equal((await runCli(['users', 'add', 'nobody', '--reset'], env, 'new password 2027\n')).code, 1, 'no reset of a user that does not exist');
 });

@@ -80,7 +80,12 @@ async function run(args: string[], io: CliIo): Promise<number> {
   try {
     const hash = await hashPassword(password);
     if (values.reset) {
-      if (!(await setConsolePassword(db, username, hash))) throw new HubError('console.no_such_user', `there is no console user ${username}`);
+      const changed = await db.tx(async (q) => {
+        if (!(await setConsolePassword(q, username, hash))) return false;
+        await appendAuditEvent(q, { type: 'user.changed', actor: 'cli', organs: [], data: { action: 'password-reset', username } });
+        return true;
+      });
+      if (!changed) throw new HubError('console.no_such_user', `there is no console user ${username}`);
       io.stdout.write(`password of ${username} replaced; the account is unlocked\n`);
       return 0;
     }
