@@ -48,8 +48,10 @@ export async function verifyAuditChain(
   const report: VerifyReport = { ok: true, entries: 0, checkpoints: 0, redacted: 0 };
   const failures: { seq: bigint; reason: string }[] = [];
   const pendingCps = new Map<string, AuditCheckpoint>();
+  const givenCps = new Map<string, string>();
   for (const cp of checkpoints) {
     report.checkpoints += 1;
+    givenCps.set(cp.seq, cp.hash);
     const bad = verifyCheckpoint(cp, ca);
     if (bad) failures.push({ seq: BigInt(cp.seq), reason: bad });
     else pendingCps.set(cp.seq, cp);
@@ -91,6 +93,16 @@ export async function verifyAuditChain(
     if (hash !== e.hash) {
       fail(seq, 'hash does not match the content');
       break;
+    }
+    // The log records each checkpoint as an event: a checkpoint row that went missing is caught here.
+    if (e.record?.type === 'audit.checkpoint') {
+      const ref = e.record.data as { seq?: unknown; hash?: unknown };
+      const refSeq = typeof ref.seq === 'string' ? ref.seq : null;
+      const inRange = refSeq !== null && /^\d+$/.test(refSeq) && report.firstSeq !== undefined && BigInt(refSeq) >= BigInt(report.firstSeq);
+      if (inRange && givenCps.get(refSeq) !== ref.hash) {
+        fail(seq, `checkpoint ${refSeq} recorded in the log is missing or differs`);
+        break;
+      }
     }
     const cp = pendingCps.get(e.seq);
     if (cp) {

@@ -172,6 +172,8 @@ const tamperCases: { name: string; seq: string; sql: string }[] = [
   { name: 'UPDATE of a chain hash', seq: '3', sql: "UPDATE audit_chain SET hash = repeat('a', 64) WHERE seq = 3" },
   { name: 'DELETE of the newest chain rows', seq: '10', sql: 'DELETE FROM audit_chain WHERE seq >= 10' },
   { name: 'DELETE of the unsigned tail', seq: '16', sql: 'DELETE FROM audit_chain WHERE seq >= 16' },
+  { name: 'DELETE of a checkpoint', seq: '18', sql: 'DELETE FROM audit_checkpoints WHERE seq = 10' },
+  { name: 'UPDATE of a checkpoint signature', seq: '10', sql: "UPDATE audit_checkpoints SET signature = 'AAAA' WHERE seq = 10" },
 ];
 for (const c of tamperCases) {
   t.test(`verify names the seq after an ${c.name}`, async (t) => {
