@@ -92,7 +92,7 @@ export function auditorRoutes(scope: FastifyInstance, s: HubServices): void {
         </tr>`,
       )}</tbody></table>`
     }
-    <nav class="pager" aria-label="pager">
+    <nav class="pager" aria-label="${t('list.pager')}">
       ${after ? html`<a href="/console/audit?${kept.toString()}">${t('list.first')}</a>` : ''}
       ${page.next ? html`<a href="/console/audit?${nextParams.toString()}" rel="next">${t('list.next')}</a>` : ''}
     </nav>`;

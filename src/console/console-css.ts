@@ -27,7 +27,7 @@ form.search { display: grid; grid-template-columns: repeat(auto-fill, minmax(200
   border: 1px solid var(--line); padding: .75rem; border-radius: 4px; margin-bottom: 1rem; }
 label { display: block; font-weight: 600; font-size: .9rem; }
 input, select, textarea { font: inherit; padding: .35rem .5rem; border: 1px solid #6b6b6b; border-radius: 3px; width: 100%; color: var(--ink); background: #fff; }
-button, .button { font: inherit; padding: .4rem .9rem; border-radius: 3px; border: 1px solid var(--band); background: var(--band); color: #fff; cursor: pointer; text-decoration: none; display: inline-block; }
+button, .button { font: inherit; padding: .4rem .9rem; border-radius: 3px; border: 1px solid var(--band); background: var(--band); color: #fff; cursor: pointer; text-decoration: none; display: inline-block; white-space: nowrap; }
 button.secondary, .button.secondary { background: #fff; color: var(--band); }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: .4rem .5rem; border-bottom: 1px solid var(--line); }
@@ -50,6 +50,7 @@ section.recipient { border: 1px solid var(--line); border-radius: 4px; padding: 
 .pager { display: flex; gap: 1rem; margin-top: 1rem; }
 .login { max-width: 360px; margin: 3rem auto; }
 .login form > div { margin-bottom: .75rem; }
+details[open] pre { min-width: 26rem; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f6f6f6; padding: .5rem; }
 .inline-form { display: inline; }
 .actions form { margin-bottom: .5rem; }

@@ -77,7 +77,7 @@ export function pager(t: Translate, action: string, q: SearchQuery, next: string
   const params = new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
   const first = `${action}${params.size > 0 ? `?${params.toString()}` : ''}`;
   if (next) params.set('before', next);
-  return html`<nav class="pager" aria-label="pager">
+  return html`<nav class="pager" aria-label="${t('list.pager')}">
     ${isFirst ? '' : html`<a href="${first}">${t('list.first')}</a>`}
     ${next ? html`<a href="${action}?${params.toString()}" rel="next">${t('list.next')}</a>` : ''}
   </nav>`;

@@ -86,7 +86,7 @@ export function operatorRoutes(scope: FastifyInstance, s: HubServices): void {
       ${
         counts
           ? html`<dl class="fields" data-queue="push-delivery">${Object.entries(counts).map(([k, v]) => html`<dt>${k}</dt><dd data-count="${k}">${v}</dd>`)}</dl>`
-          : html`<p class="error" role="alert">Redis?</p>`
+          : html`<p class="error" role="alert">${t('queues.unavailable')}</p>`
       }
       <h2>${t('queues.undeliverable')}</h2>
       ${
