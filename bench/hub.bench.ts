@@ -132,18 +132,19 @@ async function main(): Promise<void> {
         await sleep(50);
         continue;
       }
-      // Fetch and acknowledge with a few requests in flight.
+      // Fetch each message with a few requests in flight, then acknowledge the page in one batch.
       for (let i = 0; i < page.entries.length; i += 8) {
         await Promise.all(
           page.entries.slice(i, i + 8).map(async (e) => {
             const f = await c.request('GET', `/v1/messages/${e.message.id}`);
             if (f.status !== 200) throw new Error(`fetch ${f.status}`);
-            const a = await c.request('POST', `/v1/deliveries/${e.deliveryId}/ack`, Buffer.from('{"result":"done"}'), 'application/json');
-            if (a.status !== 200) throw new Error(`ack ${a.status}: ${a.body.toString()}`);
-            acked += 1;
           }),
         );
       }
+      const body = Buffer.from(JSON.stringify({ deliveries: page.entries.map((e) => ({ id: e.deliveryId, result: 'done' })) }));
+      const a = await c.request('POST', '/v1/deliveries/ack', body, 'application/json');
+      if (a.status !== 200) throw new Error(`ack ${a.status}: ${a.body.toString()}`);
+      acked += (JSON.parse(a.body.toString()) as { results: { outcome: string }[] }).results.filter((r) => r.outcome === 'acknowledged').length;
     }
   });
 

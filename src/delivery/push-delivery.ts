@@ -12,7 +12,7 @@ import { appendAuditEvent } from '../audit/append-event.js';
 import type { Db } from '../store/db.js';
 import { getAgencies } from '../store/agency-repo.js';
 import { transition, type DeliveryRow } from '../store/delivery-repo.js';
-import { getMessage, getMessageBytes } from '../store/message-repo.js';
+import { getMessageWithBytes } from '../store/message-repo.js';
 import type { PushClient } from './push-client.js';
 import { failpoint } from '../shared/failpoint.js';
 
@@ -31,8 +31,9 @@ export interface PushDeps {
 export async function pushDelivery(deps: PushDeps, deliveryId: string): Promise<{ outcome: PushOutcome; error?: string }> {
   const claimed = await transition(deps.db, deliveryId, ['queued', 'retrying', 'pushing'], 'pushing', { incrementAttempts: true });
   if (!claimed) return { outcome: 'skipped' };
-  const message = await getMessage(deps.db, claimed.message_id);
-  const bytes = message ? await getMessageBytes(deps.db, claimed.message_id) : null;
+  const stored = await getMessageWithBytes(deps.db, claimed.message_id, claimed.recipient);
+  const message = stored?.message ?? null;
+  const bytes = stored?.bytes ?? null;
   const agency = (await getAgencies(deps.db, [claimed.recipient])).get(claimed.recipient);
   const log = deps.log.child({ deliveryId, messageId: claimed.message_id, recipient: claimed.recipient, attempt: claimed.attempts });
 

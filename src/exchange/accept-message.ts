@@ -14,7 +14,7 @@ import type { EdxmlMessage, StatusMessage } from '../edxml/types.js';
 import type { Agency } from '../directory/agency.js';
 import { getAgencies } from '../store/agency-repo.js';
 import type { Queryable } from '../store/db.js';
-import { findDuplicate, findLatestDocument, insertMessage, type MessageRow } from '../store/message-repo.js';
+import { findLatestDocument, findPrior, insertMessage, type MessageRow } from '../store/message-repo.js';
 import { insertDeliveries, type NewDelivery } from '../store/delivery-repo.js';
 import { findDocumentBetween, insertBusinessStatus } from '../store/status-repo.js';
 import { appendAuditEvent, appendAuditEvents, type AuditEventInput } from '../audit/append-event.js';
@@ -126,7 +126,8 @@ function summaryOf(message: EdxmlMessage): Record<string, unknown> {
   return JSON.parse(JSON.stringify(message)) as Record<string, unknown>;
 }
 
-async function linkOriginal(q: Queryable, m: EdxmlMessage): Promise<MessageRow | null> {
+/** The document a recall/update/replacement refers to (`sameId`: the newest under its own DocumentId). */
+async function linkOriginal(q: Queryable, m: EdxmlMessage, sameId: MessageRow | null): Promise<MessageRow | null> {
   if (m.kind !== 'edoc' || m.businessDocType === 0) return null;
   if (m.businessDocType === 3) {
     for (const r of m.business?.replacementInfoList ?? []) {
@@ -136,7 +137,7 @@ async function linkOriginal(q: Queryable, m: EdxmlMessage): Promise<MessageRow |
       }
     }
   }
-  return findLatestDocument(q, m.from.organId, m.documentId);
+  return sameId;
 }
 
 async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer, opts: AcceptOptions): Promise<{ row: MessageRow; duplicate: boolean; pushIds: string[] }> {
@@ -145,12 +146,12 @@ async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer, opts: Accep
   return deps.db.tx(async (q) => {
     // Serialise submissions under one (sender, DocumentId) so the duplicate and conflict checks hold.
     await q.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [from, m.documentId]);
-    const dup = await findDuplicate(q, from, m.kind, m.documentId, c.sha256);
-    if (dup) return { row: dup, duplicate: true, pushIds: [] };
+    const prior = await findPrior(q, from, m.kind, m.documentId, c.sha256);
+    if (prior.duplicate) return { row: prior.duplicate, duplicate: true, pushIds: [] };
 
     let related: MessageRow | { id: string; from_organ: string } | null;
     if (m.kind === 'edoc') {
-      const previous = await findLatestDocument(q, from, m.documentId);
+      const previous = prior.latestDocument;
       if (previous && m.businessDocType === 0) {
         throw new HubError(
           'exchange.document_id_conflict',
@@ -158,7 +159,7 @@ async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer, opts: Accep
           { status: 409, element: 'DocumentId', details: { existingMessageId: previous.id } },
         );
       }
-      related = await linkOriginal(q, m);
+      related = await linkOriginal(q, m, previous);
     } else {
       related = await statusTarget(q, m);
     }

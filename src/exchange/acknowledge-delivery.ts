@@ -4,8 +4,8 @@
  * Acknowledging twice with the same result is answered like the first time.
  */
 import { HubError } from '../shared/hub-error.js';
-import { appendAuditEvent } from '../audit/append-event.js';
-import { getDeliveryForUpdate, transition, type DeliveryRow } from '../store/delivery-repo.js';
+import { appendAuditEvent, appendAuditEvents } from '../audit/append-event.js';
+import { acknowledgeMany, deliveryStates, getDeliveryForUpdate, transition, type DeliveryRow } from '../store/delivery-repo.js';
 import { getMessage } from '../store/message-repo.js';
 import type { ExchangeDeps } from './exchange-deps.js';
 import { isUuid, notFound } from './read-access.js';
@@ -56,4 +56,58 @@ export async function acknowledgeDelivery(deps: ExchangeDeps, callerOrganId: str
     deps.log.info({ deliveryId, messageId: row.row.message_id, recipient: callerOrganId, result: input.result }, 'delivery acknowledged');
   }
   return row.row;
+}
+
+export interface BatchAckItem extends AckInput {
+  id: string;
+}
+
+export type BatchAckOutcome = 'acknowledged' | 'failed' | 'already' | 'conflict' | 'not_found';
+
+/**
+ * Acknowledges up to 1,000 pull deliveries of the caller at once (one
+ * transaction, one update, one log insert): what a busy recipient uses to keep
+ * up. Each item gets its own outcome; repeating an acknowledgement is "already".
+ */
+export async function acknowledgeDeliveries(
+  deps: ExchangeDeps,
+  callerOrganId: string,
+  items: BatchAckItem[],
+): Promise<{ id: string; outcome: BatchAckOutcome }[]> {
+  const valid = items.filter((i) => isUuid(i.id));
+  const moved = await deps.db.tx(async (q) => {
+    const rows = await acknowledgeMany(q, callerOrganId, valid);
+    await appendAuditEvents(
+      q,
+      rows.map((d) => ({
+        type: d.ack_result === 'done' ? ('delivery.acknowledged' as const) : ('delivery.failed' as const),
+        actor: callerOrganId,
+        organs: [d.from_organ, callerOrganId],
+        messageId: d.message_id,
+        deliveryId: d.id,
+        documentId: d.document_id,
+        data: { result: d.ack_result, reason: d.ack_reason },
+      })),
+    );
+    return rows;
+  });
+  const movedIds = new Map(moved.map((d) => [d.id, d]));
+  const others = await deliveryStates(deps.db, callerOrganId, valid.map((i) => i.id).filter((id) => !movedIds.has(id)));
+  for (const d of moved) {
+    deps.metrics.acknowledged(d.ack_result ?? 'done');
+    if (d.ack_result === 'fail') {
+      await notifySender(deps, d, d.ack_reason ?? 'no reason given').catch((err: unknown) =>
+        deps.log.error({ err, deliveryId: d.id }, 'could not notify the sender of a failed delivery'),
+      );
+    }
+  }
+  if (moved.length > 0) deps.log.info({ recipient: callerOrganId, acknowledged: moved.length }, 'deliveries acknowledged in a batch');
+  return items.map((i) => {
+    const d = movedIds.get(i.id);
+    if (d) return { id: i.id, outcome: d.state === 'failed' ? 'failed' : 'acknowledged' };
+    const o = others.get(i.id);
+    if (!o) return { id: i.id, outcome: 'not_found' };
+    if ((o.state === 'acknowledged' || o.state === 'failed') && o.ack_result === i.result) return { id: i.id, outcome: 'already' };
+    return { id: i.id, outcome: 'conflict' };
+  });
 }

@@ -3,13 +3,13 @@
  * (which marks the delivery fetched) and acknowledges.
  */
 import { appendAuditEvent } from '../audit/append-event.js';
-import { findDeliveryTo, transition } from '../store/delivery-repo.js';
-import { getMessageBytes, getMessages } from '../store/message-repo.js';
+import { transition } from '../store/delivery-repo.js';
+import { getMessageWithBytes, getMessages } from '../store/message-repo.js';
 import { HubError } from '../shared/hub-error.js';
 import type { Queryable } from '../store/db.js';
 import type { ExchangeDeps } from './exchange-deps.js';
 import { messageHeaderView, type MessageHeaderView } from './message-view.js';
-import { messageVisibleTo } from './read-access.js';
+import { isUuid, notFound } from './read-access.js';
 import { listInbox as listInboxRows } from '../store/delivery-repo.js';
 
 export interface InboxEntry {
@@ -39,31 +39,28 @@ export async function listInbox(q: Queryable, organId: string, after: string | n
 
 /** The exact bytes of a message for its sender or a recipient; a recipient's first fetch is recorded. */
 export async function fetchMessage(deps: ExchangeDeps, organId: string, id: string): Promise<{ bytes: Buffer; sha256: string; deliveryId: string | null }> {
-  const m = await messageVisibleTo(deps.db, id, organId);
-  const bytes = await getMessageBytes(deps.db, m.id);
-  if (!bytes) {
+  const found = isUuid(id) ? await getMessageWithBytes(deps.db, id, organId) : null;
+  const m = found?.message;
+  if (!found || !m || (m.from_organ !== organId && !found.delivery)) throw notFound('message', id);
+  if (!found.bytes) {
     throw new HubError('exchange.purged', `the bytes of message ${id} were purged by the retention policy; its log entries remain`, { status: 410 });
   }
-  let deliveryId: string | null = null;
-  if (m.recipients.includes(organId)) {
-    const d = await findDeliveryTo(deps.db, m.id, organId);
-    deliveryId = d?.id ?? null;
-    if (d && d.state === 'available') {
-      await deps.db.tx(async (q) => {
-        const moved = await transition(q, d.id, ['available'], 'fetched', { stamp: 'fetched_at' });
-        if (moved) {
-          await appendAuditEvent(q, {
-            type: 'delivery.fetched',
-            actor: organId,
-            organs: [m.from_organ, organId],
-            messageId: m.id,
-            deliveryId: d.id,
-            documentId: m.document_id,
-            data: { recipient: organId },
-          });
-        }
-      });
-    }
+  const d = found.delivery;
+  if (d && d.state === 'available') {
+    await deps.db.tx(async (q) => {
+      const moved = await transition(q, d.id, ['available'], 'fetched', { stamp: 'fetched_at' });
+      if (moved) {
+        await appendAuditEvent(q, {
+          type: 'delivery.fetched',
+          actor: organId,
+          organs: [m.from_organ, organId],
+          messageId: m.id,
+          deliveryId: d.id,
+          documentId: m.document_id,
+          data: { recipient: organId },
+        });
+      }
+    });
   }
-  return { bytes, sha256: m.sha256, deliveryId };
+  return { bytes: found.bytes, sha256: m.sha256, deliveryId: d?.id ?? null };
 }

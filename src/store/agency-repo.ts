@@ -37,7 +37,7 @@ export async function listAgencies(q: Queryable): Promise<Agency[]> {
 }
 
 export async function getAgencies(q: Queryable, organIds: string[]): Promise<Map<string, Agency>> {
-  const r = await q.query<AgencyRow>('SELECT * FROM agencies WHERE organ_id = ANY($1::text[])', [organIds]);
+  const r = await q.query<AgencyRow>('-- prepared: agencies_by_id\nSELECT * FROM agencies WHERE organ_id = ANY($1::text[])', [organIds]);
   return new Map(r.rows.map((row) => [row.organ_id, toAgency(row)]));
 }
 

@@ -35,7 +35,8 @@ export interface NewDelivery {
 export async function insertDeliveries(q: Queryable, list: NewDelivery[]): Promise<DeliveryRow[]> {
   if (list.length === 0) return [];
   const r = await q.query<DeliveryRow>(
-    `INSERT INTO deliveries (id, message_id, recipient, mode, state)
+    `-- prepared: deliveries_insert
+     INSERT INTO deliveries (id, message_id, recipient, mode, state)
      SELECT d.id, d.message_id, d.recipient, d.mode, CASE WHEN d.mode = 'push' THEN 'queued' ELSE 'available' END
        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) AS d(id, message_id, recipient, mode)
      RETURNING ${COLUMNS}`,
@@ -73,7 +74,8 @@ export async function findDeliveryTo(q: Queryable, messageId: string, recipient:
 /** The recipient's inbox: deliveries waiting for its acknowledgement, oldest first after a cursor. */
 export async function listInbox(q: Queryable, recipient: string, after: string | null, limit: number): Promise<DeliveryRow[]> {
   const r = await q.query<DeliveryRow>(
-    `SELECT ${COLUMNS} FROM deliveries WHERE recipient = $1 AND state IN ('available', 'fetched') AND seq > $2 ORDER BY seq LIMIT $3`,
+    `-- prepared: deliveries_inbox
+     SELECT ${COLUMNS} FROM deliveries WHERE recipient = $1 AND state IN ('available', 'fetched') AND seq > $2 ORDER BY seq LIMIT $3`,
     [recipient, after ?? '0', limit],
   );
   return r.rows;
@@ -92,7 +94,8 @@ export async function transition(
 ): Promise<DeliveryRow | null> {
   const stamp = set.stamp ? `, ${set.stamp} = COALESCE(${set.stamp}, now())` : '';
   const r = await q.query<DeliveryRow>(
-    `UPDATE deliveries SET state = $3, updated_at = now(),
+    `-- prepared: deliveries_transition_${set.stamp ?? 'plain'}
+     UPDATE deliveries SET state = $3, updated_at = now(),
         attempts = attempts + $4,
         last_error = CASE WHEN $5::boolean THEN $6 ELSE last_error END,
         next_attempt_at = $7,
@@ -117,4 +120,43 @@ export async function listPendingPush(q: Queryable, olderThan: Date, stuckBefore
     [olderThan, stuckBefore, limit],
   );
   return r.rows;
+}
+
+export interface AckItem {
+  id: string;
+  result: 'done' | 'fail';
+  reason?: string | null;
+}
+
+/**
+ * Acknowledges many pull deliveries of one recipient in one statement.
+ * Returns the rows that moved (with the sender and DocumentId for the log);
+ * ids that are not this recipient's, or not waiting, are left alone.
+ */
+export async function acknowledgeMany(
+  q: Queryable,
+  recipient: string,
+  items: AckItem[],
+): Promise<(DeliveryRow & { from_organ: string; document_id: string })[]> {
+  const r = await q.query<DeliveryRow & { from_organ: string; document_id: string }>(
+    `-- prepared: deliveries_ack_many
+     UPDATE deliveries d SET state = CASE WHEN x.result = 'done' THEN 'acknowledged' ELSE 'failed' END,
+            ack_result = x.result, ack_reason = x.reason, acked_at = now(), updated_at = now()
+       FROM json_to_recordset($2::json) AS x(id uuid, result text, reason text), messages m
+      WHERE d.id = x.id AND d.recipient = $1 AND d.state IN ('available', 'fetched') AND d.mode = 'pull' AND m.id = d.message_id
+      RETURNING d.id, d.seq::text AS seq, d.message_id, d.recipient, d.mode, d.state, d.attempts, d.last_error, d.next_attempt_at,
+                d.created_at, d.updated_at, d.delivered_at, d.fetched_at, d.acked_at, d.ack_result, d.ack_reason,
+                m.from_organ, m.document_id`,
+    [recipient, JSON.stringify(items.map((i) => ({ id: i.id, result: i.result, reason: i.reason ?? null })))],
+  );
+  return r.rows;
+}
+
+/** State of some deliveries of one recipient (to explain the ones a batch left alone). */
+export async function deliveryStates(q: Queryable, recipient: string, ids: string[]): Promise<Map<string, { state: DeliveryState; ack_result: string | null }>> {
+  const r = await q.query<{ id: string; state: DeliveryState; ack_result: string | null }>(
+    'SELECT id, state, ack_result FROM deliveries WHERE recipient = $1 AND id = ANY($2::uuid[])',
+    [recipient, ids],
+  );
+  return new Map(r.rows.map((x) => [x.id, { state: x.state, ack_result: x.ack_result }]));
 }

@@ -28,39 +28,60 @@ export type NewMessage = Omit<MessageRow, 'seq' | 'accepted_at'>;
 const COLUMNS = `id, seq::text AS seq, kind, from_organ, recipients, document_id, business_doc_type, status_code, sha256, size,
   subject, code_number, code_notation, priority, signature, summary, related_message_id, generated_by_hub, accepted_at`;
 
+/** The same columns qualified with the alias `m`, for joins. */
+const COLUMNS_OF_M = COLUMNS.split(',')
+  .map((c) => `m.${c.trim()}`)
+  .join(', ');
+
+/** Inserts the message row and its exact bytes in one statement. */
 export async function insertMessage(q: Queryable, m: NewMessage, bytes: Buffer): Promise<MessageRow> {
   const r = await q.query<MessageRow>(
-    `INSERT INTO messages (id, kind, from_organ, recipients, document_id, business_doc_type, status_code, sha256, size,
-       subject, code_number, code_notation, priority, signature, summary, related_message_id, generated_by_hub)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
-     RETURNING ${COLUMNS}`,
+    `-- prepared: message_insert
+     WITH inserted AS (
+       INSERT INTO messages (id, kind, from_organ, recipients, document_id, business_doc_type, status_code, sha256, size,
+         subject, code_number, code_notation, priority, signature, summary, related_message_id, generated_by_hub)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
+       RETURNING ${COLUMNS}
+     ), body AS (
+       INSERT INTO message_bodies (message_id, bytes) SELECT id, $18 FROM inserted
+     )
+     SELECT * FROM inserted`,
     [
       m.id, m.kind, m.from_organ, m.recipients, m.document_id, m.business_doc_type, m.status_code, m.sha256, m.size,
       m.subject, m.code_number, m.code_notation, m.priority, JSON.stringify(m.signature), JSON.stringify(m.summary),
-      m.related_message_id, m.generated_by_hub,
+      m.related_message_id, m.generated_by_hub, bytes,
     ],
   );
-  await q.query('INSERT INTO message_bodies (message_id, bytes) VALUES ($1, $2)', [m.id, bytes]);
   return r.rows[0]!;
+}
+
+/**
+ * What a sender already sent under a DocumentId, in one query: the message with
+ * exactly these bytes (a resubmission), and the newest document (the original
+ * of a recall/update/replacement, or a conflict for a new one).
+ */
+export async function findPrior(
+  q: Queryable,
+  from: string,
+  kind: 'edoc' | 'status',
+  documentId: string,
+  sha256: string,
+): Promise<{ duplicate: MessageRow | null; latestDocument: MessageRow | null }> {
+  const r = await q.query<MessageRow>(
+    `-- prepared: message_prior
+     SELECT ${COLUMNS} FROM messages
+      WHERE from_organ = $1 AND document_id = $3 AND (kind = 'edoc' OR (kind = $2 AND sha256 = $4))
+      ORDER BY seq DESC`,
+    [from, kind, documentId, sha256],
+  );
+  return {
+    duplicate: r.rows.find((m) => m.kind === kind && m.sha256 === sha256) ?? null,
+    latestDocument: r.rows.find((m) => m.kind === 'edoc') ?? null,
+  };
 }
 
 export async function getMessage(q: Queryable, id: string): Promise<MessageRow | null> {
   const r = await q.query<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE id = $1`, [id]);
-  return r.rows[0] ?? null;
-}
-
-/** The exact bytes; null when purged by retention. */
-export async function getMessageBytes(q: Queryable, id: string): Promise<Buffer | null> {
-  const r = await q.query<{ bytes: Uint8Array | null }>('SELECT bytes FROM message_bodies WHERE message_id = $1', [id]);
-  const b = r.rows[0]?.bytes;
-  return b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : null;
-}
-
-export async function findDuplicate(q: Queryable, from: string, kind: string, documentId: string, sha256: string): Promise<MessageRow | null> {
-  const r = await q.query<MessageRow>(
-    `SELECT ${COLUMNS} FROM messages WHERE from_organ = $1 AND kind = $2 AND document_id = $3 AND sha256 = $4`,
-    [from, kind, documentId, sha256],
-  );
   return r.rows[0] ?? null;
 }
 
@@ -107,7 +128,7 @@ export async function purgeBodies(q: Queryable, before: Date, limit: number): Pr
 
 export async function getMessages(q: Queryable, ids: string[]): Promise<Map<string, MessageRow>> {
   if (ids.length === 0) return new Map();
-  const r = await q.query<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE id = ANY($1::uuid[])`, [ids]);
+  const r = await q.query<MessageRow>(`-- prepared: messages_by_ids\nSELECT ${COLUMNS} FROM messages WHERE id = ANY($1::uuid[])`, [ids]);
   return new Map(r.rows.map((m) => [m.id, m]));
 }
 
@@ -115,4 +136,28 @@ export async function getMessages(q: Queryable, ids: string[]): Promise<Map<stri
 export async function listLinkedTo(q: Queryable, id: string): Promise<MessageRow[]> {
   const r = await q.query<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE related_message_id = $1 AND kind = 'edoc' ORDER BY seq`, [id]);
   return r.rows;
+}
+
+/** What a reader needs to download a message, in one round trip: metadata, bytes, and the reader's own delivery. */
+export async function getMessageWithBytes(
+  q: Queryable,
+  id: string,
+  reader: string,
+): Promise<{ message: MessageRow; bytes: Buffer | null; delivery: { id: string; state: string } | null } | null> {
+  const r = await q.query<MessageRow & { bytes: Uint8Array | null; delivery_id: string | null; delivery_state: string | null }>(
+    `-- prepared: message_with_bytes
+     SELECT ${COLUMNS_OF_M}, b.bytes, d.id AS delivery_id, d.state AS delivery_state
+       FROM messages m JOIN message_bodies b ON b.message_id = m.id
+       LEFT JOIN deliveries d ON d.message_id = m.id AND d.recipient = $2
+      WHERE m.id = $1`,
+    [id, reader],
+  );
+  const row = r.rows[0];
+  if (!row) return null;
+  const { bytes, delivery_id, delivery_state, ...message } = row;
+  return {
+    message,
+    bytes: bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null,
+    delivery: delivery_id && delivery_state ? { id: delivery_id, state: delivery_state } : null,
+  };
 }

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { HubServices } from '../../hub/hub-services.js';
 import { listInbox } from '../../exchange/inbox.js';
-import { acknowledgeDelivery } from '../../exchange/acknowledge-delivery.js';
+import { acknowledgeDeliveries, acknowledgeDelivery } from '../../exchange/acknowledge-delivery.js';
 import { deliveryView } from '../../exchange/message-view.js';
 import { requireAgency } from '../require-caller.js';
 import { errorSchema, idParams, pageQuery } from './schemas.js';
@@ -31,6 +31,48 @@ export function inboxRoutes(app: FastifyInstance, s: HubServices): void {
       const organId = requireAgency(req);
       const { after, limit } = req.query as { after?: string; limit?: number };
       return listInbox(s.db, organId, after ?? null, limit ?? 100);
+    },
+  );
+
+  app.post(
+    '/v1/deliveries/ack',
+    {
+      schema: {
+        summary: 'Acknowledge many deliveries at once (up to 1,000); each gets its own outcome',
+        tags: ['agency'],
+        body: {
+          type: 'object',
+          required: ['deliveries'],
+          additionalProperties: false,
+          properties: {
+            deliveries: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 1000,
+              items: { ...ackBody, required: ['id', 'result'], properties: { ...ackBody.properties, id: { type: 'string', maxLength: 64 } } },
+            },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              results: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { id: { type: 'string' }, outcome: { type: 'string', enum: ['acknowledged', 'failed', 'already', 'conflict', 'not_found'] } },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const organId = requireAgency(req);
+      const { deliveries } = req.body as { deliveries: { id: string; result: 'done' | 'fail'; reason?: string }[] };
+      return { results: await acknowledgeDeliveries(s.exchange, organId, deliveries) };
     },
   );
 
