@@ -109,7 +109,10 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
    * One transaction: chain up to batchSize pending events. Null when another
    * sealer holds the lock. Kept to few round trips: it runs often while busy.
    */
-  async function sealBatch(forceCheckpoint: boolean): Promise<{ sealed: number; head: ChainHead; checkpointed: boolean; full: boolean } | null> {
+  async function sealBatch(
+    forceCheckpoint: boolean,
+    afterId = '0',
+  ): Promise<{ sealed: number; head: ChainHead; checkpointed: boolean; full: boolean; lastId: string } | null> {
     return db.tx(async (q) => {
       // The lock first, in its own statement: what follows must see every batch committed before it.
       const lock = await q.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [SEAL_LOCK]);
@@ -131,8 +134,9 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
       const pending = await q.query<{ json: string | null }>(
         `-- prepared: audit_sealer_pending
          SELECT json_agg(${RECORD_JSON} ORDER BY e.id)::text AS json
-         FROM (SELECT event_id FROM audit_pending ORDER BY event_id LIMIT $1) p JOIN audit_events e ON e.id = p.event_id`,
-        [limit],
+         FROM (SELECT event_id FROM audit_pending WHERE event_id > $2 ORDER BY event_id LIMIT $1) p
+         JOIN audit_events e ON e.id = p.event_id`,
+        [limit, afterId],
       );
       const rows = pending.rows[0]?.json ? (JSON.parse(pending.rows[0].json) as RecordJson[]) : [];
       const n = rows.length;
@@ -165,18 +169,31 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
         head = { seq: seq.toString(), hash: prev };
       }
       const checkpointed = await maybeCheckpoint(q, head, last, forceCheckpoint);
-      return { sealed: n, head, checkpointed, full: n === limit };
+      return { sealed: n, head, checkpointed, full: n === limit, lastId: n > 0 ? rows[n - 1]![0] : afterId };
     });
   }
 
   async function sealOnce(): Promise<{ sealed: number; head: ChainHead }> {
     let sealed = 0;
+    // While draining a backlog, continue after the last id taken instead of rescanning
+    // the queue's deleted front each batch; a final sweep from 0 catches events that
+    // committed meanwhile with a lower id.
+    let after = '0';
     for (;;) {
-      const r = await sealBatch(false);
+      const r = await sealBatch(false, after);
       if (r === null) return { sealed, head: await readHead(db) };
       sealed += r.sealed;
-      // A full batch means more may wait; a checkpoint added an event to chain.
-      if (!r.full && !r.checkpointed) return { sealed, head: r.head };
+      if (r.full) {
+        after = r.lastId;
+        continue;
+      }
+      // A checkpoint added an event to chain.
+      if (r.checkpointed) continue;
+      if (after !== '0') {
+        after = '0';
+        continue;
+      }
+      return { sealed, head: r.head };
     }
   }
 
