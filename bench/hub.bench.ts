@@ -180,6 +180,12 @@ async function main(): Promise<void> {
     }
   };
   const rssTimer = setInterval(readRss, 500);
+  /** CPU seconds (user + system) the hub process has used: robust to other load on the machine. */
+  const hubCpuSeconds = (): number => {
+    const fields = readFileSync(`/proc/${hub.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  };
+  const cpuBefore = hubCpuSeconds();
   const acceptedBefore = accepted;
   const ackedBefore = acked;
   const t1 = performance.now();
@@ -194,6 +200,7 @@ async function main(): Promise<void> {
     }),
   );
   const s1 = (performance.now() - t1) / 1000;
+  const cpuPeak = hubCpuSeconds() - cpuBefore;
   const peakAccepted = (accepted - acceptedBefore) / s1;
   const peakDelivered = (acked - ackedBefore) / s1;
   peakLat.sort((a, b) => a - b);
@@ -264,6 +271,9 @@ async function main(): Promise<void> {
     concurrency: CONCURRENCY,
     peak: {
       seconds: round(s1),
+      hubCpuSeconds: round(cpuPeak),
+      /** Hub CPU per accepted document including its share of fetches and acks: a load-independent cost. */
+      hubCpuMsPerAccepted: round((cpuPeak * 1000) / Math.max(1, accepted - acceptedBefore), 3),
       acceptedPerSecond: round(peakAccepted),
       deliveriesAckedPerSecond: round(peakDelivered),
       acceptLatencyMs: { p50: round(percentile(peakLat, 50), 2), p99: round(percentile(peakLat, 99), 2) },
