@@ -211,6 +211,10 @@ t.test('clerk console', { skip: skip ?? false }, async (t) => {
   await g22.goto(`${hub.url}/console/received`);
   t.equal(await g22.locator('h1').innerText(), 'Received documents', 'the language choice is remembered');
   t.equal(await g22.locator('html').getAttribute('lang'), 'en');
+  await g22.goto(`${hub.url}/console/documents/${docA}`);
+  const english = await g22.locator('body').innerText();
+  t.match(english, /Timeline per recipient[\s\S]*Acknowledged by the recipient/, 'the document page in English');
+  t.notMatch(english, /Trích yếu|Diễn biến|Tệp đính kèm|Đăng xuất/, 'no Vietnamese labels left in English (document content stays as written)');
 
   // A clerk is not an auditor; signing out ends the session.
   t.equal((await g22.goto(`${hub.url}/console/audit`))?.status(), 403, 'clerks do not read the whole log');
