@@ -17,6 +17,8 @@ export interface ReadChainRange {
 
 type ChainJson = [string, string, string, RecordJson | null];
 
+const PREFETCH = 2;
+
 /**
  * The entries with seq in (after, last] as a single JSON text (see
  * RECORD_JSON). A seq window rather than `ORDER BY … LIMIT`: seq is gap-free,
@@ -47,12 +49,22 @@ export async function* readChain(q: Queryable, range: ReadChainRange = {}): Asyn
   const headSeq = BigInt(head.rows[0]?.seq ?? '0');
   const to = range.toSeq === undefined || BigInt(range.toSeq) > headSeq ? headSeq : BigInt(range.toSeq);
   let after = BigInt(range.fromSeq ?? '1') - 1n;
-  const windowEnd = (a: bigint): bigint => (a + batch < to ? a + batch : to);
-  let next = after < to ? fetchWindow(q, after, windowEnd(after)) : null;
-  while (next) {
-    const rows = await next;
-    after = windowEnd(after);
-    next = after < to ? fetchWindow(q, after, windowEnd(after)) : null;
+  // Two windows in flight: the database builds the next ones (on two pool connections) while this one is hashed.
+  const ahead: Promise<ChainJson[]>[] = [];
+  const fill = (): void => {
+    while (ahead.length < PREFETCH && after < to) {
+      const end = after + batch < to ? after + batch : to;
+      const p = fetchWindow(q, after, end);
+      // Consumed in order below; a failure surfaces there, not as an unhandled rejection.
+      p.catch(() => undefined);
+      ahead.push(p);
+      after = end;
+    }
+  };
+  fill();
+  while (ahead.length > 0) {
+    const rows = await ahead.shift()!;
+    fill();
     for (const [seq, prevHash, hash, rec] of rows) {
       const entry: ChainEntry = { seq, prevHash, hash };
       if (rec !== null) entry.record = recordFromJson(seq, rec);
