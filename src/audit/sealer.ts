@@ -132,8 +132,8 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
       const sinceCp = Number(BigInt(head.seq) - BigInt(last.seq));
       const limit = Math.max(1, Math.min(batchSize, opts.checkpointEveryEntries - sinceCp));
       const pending = await q.query<{ json: string | null }>(
-        `-- prepared: audit_sealer_pending
-         SELECT json_agg(${RECORD_JSON} ORDER BY e.id)::text AS json
+        // Not prepared: a generic plan for `> $2 … LIMIT $1` could scan the whole queue.
+        `SELECT json_agg(${RECORD_JSON} ORDER BY e.id)::text AS json
          FROM (SELECT event_id FROM audit_pending WHERE event_id > $2 ORDER BY event_id LIMIT $1) p
          JOIN audit_events e ON e.id = p.event_id`,
         [limit, afterId],
