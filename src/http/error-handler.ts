@@ -16,8 +16,17 @@ const FASTIFY_CODES: Record<string, { code: string; status: number; message: str
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'http.invalid_request', status: 400, message: 'Content-Length does not match the body' },
 };
 
+/** Connection-level failures of PostgreSQL (refused, reset, shut down, too many clients). */
+function isDatabaseUnavailable(err: Error & { code?: unknown }): boolean {
+  const code = typeof err.code === 'string' ? err.code : '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '53300'].includes(code) || code.startsWith('08');
+}
+
 export function toHubError(err: FastifyError | Error): HubError {
   if (isHubError(err)) return err;
+  if (isDatabaseUnavailable(err)) {
+    return new HubError('store.unavailable', 'the database is not available; nothing was stored, try again later', { status: 503, retryable: true });
+  }
   const fe = err as FastifyError;
   const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;
   if (known) return new HubError(known.code, known.message, { status: known.status });
@@ -31,5 +40,6 @@ export function toHubError(err: FastifyError | Error): HubError {
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
   const e = toHubError(err);
   if (e.status >= 500) req.log.error({ err }, 'request failed');
+  if (e.retryable) void reply.header('retry-after', '30');
   void reply.status(e.status).send({ error: e.toJSON() });
 }
