@@ -44,7 +44,7 @@ export interface AuditSealerOptions {
 export interface AuditSealer {
   /** Chains everything committed and pending now, signing checkpoints when due. */
   sealOnce(): Promise<{ sealed: number; head: ChainHead }>;
-  /** Signs a checkpoint of the current head now if anything is new since the last one. */
+  /** Chains what is pending and makes sure a checkpoint covers it; true when one was signed during the call. */
   checkpointNow(): Promise<boolean>;
   /**
    * Wakes the background loop now (call after committing events when the
@@ -90,7 +90,14 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
     );
     if (news.rowCount === 0) return false;
     const at = now().toISOString();
-    const signature = signer.sign(checkpointPayload({ seq: head.seq, hash: head.hash, at })).toString('base64');
+    let signature: string;
+    try {
+      signature = signer.sign(checkpointPayload({ seq: head.seq, hash: head.hash, at })).toString('base64');
+    } catch (err) {
+      // Sealing must go on without the key; the next attempt signs the head then.
+      log?.error({ err, seq: head.seq }, 'audit checkpoint could not be signed');
+      return false;
+    }
     await q.query(
       `INSERT INTO audit_checkpoints (seq, hash, at, algorithm, signature, certificate_pem) VALUES ($1, $2, $3, $4, $5, $6)`,
       [head.seq, head.hash, at, signer.algorithm, signature, signer.certificatePem],
@@ -130,7 +137,9 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
       const last: LastCheckpoint = { seq: st?.cp_seq ?? '0', at: st?.cp_at?.getTime() ?? startedAt };
       // Stop the batch where the next checkpoint is due, so checkpoints land every N entries.
       const sinceCp = Number(BigInt(head.seq) - BigInt(last.seq));
-      const limit = Math.max(1, Math.min(batchSize, opts.checkpointEveryEntries - sinceCp));
+      // (Overdue — e.g. the signer is down — means full batches, not batches of one.)
+      const untilCp = opts.checkpointEveryEntries - sinceCp;
+      const limit = untilCp > 0 ? Math.min(batchSize, untilCp) : batchSize;
       const pending = await q.query<{ json: string | null }>(
         // Not prepared: a generic plan for `> $2 … LIMIT $1` could scan the whole queue.
         `SELECT json_agg(${RECORD_JSON} ORDER BY e.id)::text AS json
@@ -174,15 +183,23 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
   }
 
   async function sealOnce(): Promise<{ sealed: number; head: ChainHead }> {
+    const { sealed, head } = await drain();
+    return { sealed, head };
+  }
+
+  /** Chains everything pending; also counts the checkpoints signed on the way. */
+  async function drain(): Promise<{ sealed: number; head: ChainHead; checkpoints: number }> {
     let sealed = 0;
+    let checkpoints = 0;
     // While draining a backlog, continue after the last id taken instead of rescanning
     // the queue's deleted front each batch; a final sweep from 0 catches events that
     // committed meanwhile with a lower id.
     let after = '0';
     for (;;) {
       const r = await sealBatch(false, after);
-      if (r === null) return { sealed, head: await readHead(db) };
+      if (r === null) return { sealed, head: await readHead(db), checkpoints };
       sealed += r.sealed;
+      if (r.checkpointed) checkpoints += 1;
       if (r.full) {
         after = r.lastId;
         continue;
@@ -193,7 +210,7 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
         after = '0';
         continue;
       }
-      return { sealed, head: r.head };
+      return { sealed, head: r.head, checkpoints };
     }
   }
 
@@ -237,10 +254,10 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
   return {
     sealOnce,
     async checkpointNow() {
-      await sealOnce();
+      const before = await drain();
       const r = await sealBatch(true);
-      if (r?.checkpointed) await sealOnce();
-      return r?.checkpointed ?? false;
+      if (r?.checkpointed) await drain();
+      return before.checkpoints > 0 || (r?.checkpointed ?? false);
     },
     nudge() {
       wake?.();

@@ -244,3 +244,25 @@ t.test('the same log works on the embedded PGlite database', async (t) => {
   const n = await db.query<{ n: string }>("SELECT count(*) AS n FROM audit_events WHERE type <> 'audit.checkpoint'");
   t.equal(n.rows[0]!.n, '24', 'the rolled-back event is not there');
 });
+
+t.test('sealing goes on when the signer fails; the checkpoint comes once it works again', async (t) => {
+  const tdb = await createTestDatabase();
+  t.teardown(tdb.drop);
+  let broken = true;
+  const flaky = {
+    certificatePem: pki.signer.certificatePem,
+    algorithm: pki.signer.algorithm,
+    sign: (d: Buffer) => {
+      if (broken) throw new Error('HSM unavailable');
+      return pki.signer.sign(d);
+    },
+  };
+  const sealer = createAuditSealer({ db: tdb.db, signer: flaky, checkpointIntervalMs: 3_600_000, checkpointEveryEntries: 5 });
+  await seedChain(tdb.db, sealer, 12);
+  t.equal((await tdb.db.query('SELECT 1 FROM audit_chain')).rowCount, 12, 'all chained');
+  t.equal((await readCheckpoints(tdb.db)).length, 0);
+  broken = false;
+  t.equal(await sealer.checkpointNow(), true);
+  t.same((await readCheckpoints(tdb.db)).map((c) => c.seq), ['12']);
+  t.equal((await verifyDb(tdb)).ok, true);
+});
