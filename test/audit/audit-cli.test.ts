@@ -80,3 +80,33 @@ t.test('audit verify against the database', async (t) => {
   t.equal(v.code, 1);
   t.equal(JSON.parse(v.out).firstFailure.seq, '2');
 });
+
+t.test('audit verify and export on the embedded database (no DATABASE_URL)', async (t) => {
+  const { openDb } = await import('../../src/store/open-db.js');
+  const home = await mkdtemp(path.join(os.tmpdir(), 'edoc-audit-embedded-'));
+  t.teardown(() => rm(home, { recursive: true, force: true }));
+  await writeFile(path.join(home, 'ca.pem'), pki.caCertPem);
+  const db = await openDb({ databaseUrl: null, dataDir: path.join(home, 'var') });
+  const s = createAuditSealer({ db, signer: pki.signer, checkpointIntervalMs: 3_600_000, checkpointEveryEntries: 3 });
+  for (let i = 0; i < 5; i++) await db.tx((q) => appendAuditEvent(q, { type: 'message.accepted', actor: 'X', organs: ['X'], messageId: `e${i}` }));
+  await s.checkpointNow();
+  await db.close();
+  const env = { EDOC_HOME: home, EDOC_CERTS_DIR: home, EDOC_DATA_DIR: 'var' };
+  const run = async (args: string[]) => {
+    let out = '';
+    const code = await main(args, {
+      stdout: new Writable({ write: (c: Buffer, _e, cb) => ((out += c.toString()), cb()) }),
+      stderr: new Writable({ write: (_c, _e, cb) => cb() }),
+      stdin: new PassThrough(),
+      env,
+      cwd: home,
+    });
+    return { code, out };
+  };
+  const v = await run(['audit', 'verify']);
+  t.equal(v.code, 0, v.out);
+  t.equal(JSON.parse(v.out).entries >= 5, true);
+  const e = await run(['audit', 'export', '--out', 'x.ndjson']);
+  t.equal(e.code, 0);
+  t.equal((await run(['audit', 'verify', '--file', 'x.ndjson'])).code, 0);
+});
