@@ -31,18 +31,3 @@ export interface RecordRow {
 
 /** A row selected with {@link RECORD_JSON}, after JSON.parse. */
 export type RecordJson = [string, string, string, string, string[], string | null, string | null, string | null, Record<string, unknown>];
-
-/** Converts a {@link RecordJson} to the row shape. */
-export function rowFromJson(j: RecordJson): RecordRow {
-  return {
-    event_id: j[0],
-    at: j[1],
-    type: j[2],
-    actor: j[3],
-    organs: j[4],
-    message_id: j[5],
-    delivery_id: j[6],
-    document_id: j[7],
-    data: j[8],
-  };
-}
