@@ -104,10 +104,12 @@ async function main(): Promise<void> {
   await upsertAgency(tdb.db, { ...g22, signaturePolicy: 'lenient' });
   await tdb.db.close();
 
-  log(`starting the hub on ${base} (database ${tdb.name}, queue prefix ${prefix})`);
+  // The hub reaches PostgreSQL over its Unix socket when there is one (as on a database host of its own it would over TCP).
+  const hubDbUrl = process.env.BENCH_DB_SOCKET ? `postgres://postgres@${encodeURIComponent(process.env.BENCH_DB_SOCKET)}/${tdb.name}` : tdb.url;
+  log(`starting the hub on ${base} (database ${tdb.name} via ${hubDbUrl}, queue prefix ${prefix})`);
   const extraArgs = process.env.HUB_NODE_ARGS ? process.env.HUB_NODE_ARGS.split(' ') : [];
   const hub: ChildProcess = spawn(process.execPath, [...extraArgs, '--import', 'tsx', MAIN, 'start'], {
-    env: { ...process.env, DATABASE_URL: tdb.url, EDOC_CERTS_DIR: testLayout().dir, EDOC_PORT: String(port), EDOC_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', EDOC_DB_POOL: '16' },
+    env: { ...process.env, DATABASE_URL: hubDbUrl, EDOC_CERTS_DIR: testLayout().dir, EDOC_PORT: String(port), EDOC_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', EDOC_DB_POOL: '16' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const admin = new pg.Pool({ connectionString: tdb.url, max: 2 });
