@@ -246,7 +246,9 @@ async function main(): Promise<void> {
   log('draining: waiting for every delivery to be acknowledged');
   const expected = accepted * RECIPIENTS.length;
   const drainStart = performance.now();
-  while (acked < expected && performance.now() - drainStart < 120_000) await sleep(200);
+  const ackedAtDrain = acked;
+  while (acked < expected && performance.now() - drainStart < 180_000) await sleep(200);
+  const drainSeconds = (performance.now() - drainStart) / 1000;
   pulling = false;
   await Promise.all(pullers).catch((e: unknown) => log(`puller: ${(e as Error).message}`));
   clearInterval(rssTimer);
@@ -289,6 +291,8 @@ async function main(): Promise<void> {
       acceptedPerSecond: round(signedCount / s3),
       acceptLatencyMs: { p50: round(percentile(signedLat, 50), 2), p99: round(percentile(signedLat, 99), 2) },
     },
+    /** After the submissions stop: how fast the three recipients empty their inboxes (fetch each, batch ack). */
+    drain: { deliveries: acked - ackedAtDrain, seconds: round(drainSeconds), deliveriesPerSecond: round((acked - ackedAtDrain) / Math.max(0.001, drainSeconds)) },
     hubPeakRssMB: round(Math.max(0, ...rssSamples) / 1048576),
     counts: {
       accepted,
