@@ -6,7 +6,6 @@
  */
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { buildEdoc } from '../../src/edxml/build-edxml.js';
 import { signEdxml } from '../../src/pki/xmldsig/sign-edxml.js';
 import { waitSealed } from '../../src/audit/wait-sealed.js';
@@ -17,6 +16,7 @@ import { startPushEndpoint } from '../helpers/push-endpoint.js';
 import { testLayout } from '../helpers/test-certs.js';
 import { browserSkipReason, launchBrowser, screenshot, seriousViolations, signIn } from './helpers/browser.js';
 import { addUser, PASSWORD } from './helpers/console-users.js';
+import { until } from '../helpers/until.js';
 
 const G22 = '000.00.00.G22';
 const H41 = '000.00.00.H41';
@@ -30,16 +30,6 @@ function signed(documentId: string, to: string[]): Buffer {
     certPem: readFileSync(l.agencyCert(G22), 'utf8'),
     c14n: 'exclusive',
   });
-}
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 const skip = browserSkipReason();

@@ -14,6 +14,7 @@ import { createTestDatabase } from '../helpers/test-db.js';
 import { ensureTestCerts } from '../helpers/test-certs.js';
 import { startPushEndpoint, type PushEndpoint } from '../helpers/push-endpoint.js';
 import { freePort, startChildHub } from '../helpers/child-hub.js';
+import { until } from '../helpers/until.js';
 import { upsertAgency, getAgencies } from '../../src/store/agency-repo.js';
 import { importDirectory } from '../../src/store/agency-repo.js';
 import { loadDirectoryFile } from '../../src/directory/load-directory-file.js';
@@ -28,14 +29,6 @@ async function prepare(db: Db, endpoint: PushEndpoint): Promise<void> {
   const agencies = await getAgencies(db, [G22, H14]);
   await upsertAgency(db, { ...agencies.get(G22)!, signaturePolicy: 'lenient' });
   await upsertAgency(db, { ...agencies.get(H14)!, delivery: { mode: 'push', endpoint: endpoint.url } });
-}
-
-async function until(what: string, fn: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 function variant(i: number): Buffer {
@@ -71,7 +64,7 @@ t.test('killed between commit and enqueue: the reconciler delivers after restart
 
   const hub = await startChildHub(env);
   t.teardown(() => hub.kill());
-  await until('push after restart', () => endpoint.received.length >= 1);
+  await until('push after restart', () => endpoint.received.length >= 1, 20_000);
   await sleep(1500);
   t.equal(endpoint.received.length, 1, 'delivered exactly once');
   const h14 = (await deliveries(tdb.db)).find((d) => d.recipient === H14)!;
@@ -99,7 +92,7 @@ t.test('killed during a push: redelivered once after restart, never twice', asyn
 
   const hub = await startChildHub(env);
   t.teardown(() => hub.kill());
-  await until('push after restart', () => endpoint.received.length >= 1);
+  await until('push after restart', () => endpoint.received.length >= 1, 20_000);
   // Several reconciler rounds pass: no second push of the acknowledged delivery.
   await sleep(2000);
   t.equal(endpoint.received.length, 1, 'delivered exactly once');

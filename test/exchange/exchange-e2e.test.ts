@@ -7,10 +7,10 @@
 import t from 'tap';
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { buildStatus } from '../../src/edxml/build-edxml.js';
 import { startTestHub, type TestHub } from '../helpers/test-hub.js';
 import { startPushEndpoint } from '../helpers/push-endpoint.js';
+import { until } from '../helpers/until.js';
 
 const corpusFile = new URL('../../../shared/corpus/real/vpcp-sdk-edoc_replacement.edxml', import.meta.url);
 const fixtureFile = new URL('../fixtures/edxml/edoc-replacement.edxml', import.meta.url);
@@ -20,16 +20,6 @@ const G22 = '000.00.00.G22';
 const H41 = '000.00.00.H41';
 const H14 = '000.00.00.H14';
 const G17 = '000.00.00.G17';
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 function status(code: '01' | '03', from = H41): Buffer {
   return buildStatus({
