@@ -1,0 +1,38 @@
+import t from 'tap';
+import { PassThrough } from 'node:stream';
+import { commands } from '../../src/cli/commands/index.js';
+import { main } from '../../src/cli/run-cli.js';
+
+t.test('every command loads and has a full --help', async (t) => {
+  t.ok(commands.length >= 20);
+  for (const entry of commands) {
+    const cmd = await entry.load();
+    t.equal(cmd.name, entry.name, `${entry.name}: the module is the command the table names`);
+    t.match(cmd.help, new RegExp(`^Usage: edoc-hub ${entry.name}\\b`), `${entry.name}: help starts with its usage line`);
+    t.ok(cmd.help.split('\n').length >= 3, `${entry.name}: help explains more than the usage line`);
+  }
+});
+
+t.test('the dispatcher: --help per command, unknown commands, groups', async (t) => {
+  const run = async (args: string[]): Promise<{ code: number; out: string; err: string }> => {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (c: Buffer) => (out += c.toString()));
+    stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await main(args, { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: process.cwd() });
+    return { code, out, err };
+  };
+  const help = await run(['agencies', 'set', '--help']);
+  t.equal(help.code, 0);
+  t.match(help.out, /^Usage: edoc-hub agencies set/);
+  const unknown = await run(['frobnicate']);
+  t.equal(unknown.code, 2);
+  t.match(unknown.err, /unknown command "frobnicate"/);
+  const group = await run(['certs']);
+  t.equal(group.code, 2);
+  t.match(group.out, /certs init/);
+  t.equal((await run([])).code, 2, 'no command: usage and exit 2');
+  t.match((await run(['--version'])).out, /^edoc-hub \d/);
+});
