@@ -22,19 +22,29 @@ export interface AuditEventInput {
   data?: Record<string, unknown>;
 }
 
-const INSERT = `-- prepared: audit_append_events
-WITH e AS (
+/**
+ * The event insert as CTEs: the events from the JSON parameter `$<param>`
+ * (only when `condition` holds), their place in the sealer's queue and their
+ * agency index rows.
+ */
+function insertCtes(param: number, condition = 'true'): string {
+  return `e AS (
   INSERT INTO audit_events (type, actor, organs, message_id, delivery_id, document_id, data)
   SELECT x.type, x.actor, x.organs, x.message_id, x.delivery_id, x.document_id, x.data
-  FROM json_to_recordset($1::json) AS x(ord int, type text, actor text, organs text[],
+  FROM json_to_recordset($${param}::json) AS x(ord int, type text, actor text, organs text[],
        message_id text, delivery_id text, document_id text, data jsonb)
+  WHERE ${condition}
   ORDER BY x.ord
   RETURNING id, at, organs
 ), queued AS (
   INSERT INTO audit_pending (event_id) SELECT id FROM e
 ), indexed AS (
   INSERT INTO audit_event_organs (organ, at, event_id) SELECT DISTINCT o, e.at, e.id FROM e CROSS JOIN LATERAL unnest(e.organs) AS o
-)
+)`;
+}
+
+const INSERT = `-- prepared: audit_append_events
+WITH ${insertCtes(1)}
 SELECT id::text AS id FROM e ORDER BY id`;
 
 /**
@@ -44,6 +54,31 @@ SELECT id::text AS id FROM e ORDER BY id`;
  */
 export async function appendAuditEvents(q: Queryable, events: readonly AuditEventInput[]): Promise<{ id: string }[]> {
   if (events.length === 0) return [];
+  const r = await q.query<{ id: string }>(INSERT, [eventsJson(events)]);
+  return r.rows;
+}
+
+/** A state change with RETURNING, named (it becomes a prepared statement) and with fixed text. */
+export interface GuardStatement {
+  name: string;
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * Runs the state change `guard` and appends `events` only when it changed a
+ * row — as ONE statement, so the change and its log entries commit together
+ * without a transaction's extra round trips. Resolves to whether it changed one.
+ */
+export async function changeAndAppendAuditEvents(q: Queryable, guard: GuardStatement, events: readonly AuditEventInput[]): Promise<boolean> {
+  const sql = `-- prepared: audit_after_${guard.name}
+WITH guard AS (${guard.sql}), ${insertCtes(guard.params.length + 1, 'EXISTS (SELECT 1 FROM guard)')}
+SELECT (SELECT count(*) FROM guard)::int AS changed`;
+  const r = await q.query<{ changed: number }>(sql, [...guard.params, eventsJson(events)]);
+  return (r.rows[0]?.changed ?? 0) > 0;
+}
+
+function eventsJson(events: readonly AuditEventInput[]): string {
   const rows = events.map((e, ord) => {
     if (!isAuditEventType(e.type)) {
       throw new HubError('audit.unknown_event_type', `unknown audit event type "${String(e.type)}"`, { status: 500 });
@@ -60,8 +95,7 @@ export async function appendAuditEvents(q: Queryable, events: readonly AuditEven
       data: e.data ?? {},
     };
   });
-  const r = await q.query<{ id: string }>(INSERT, [JSON.stringify(rows)]);
-  return r.rows;
+  return JSON.stringify(rows);
 }
 
 /** Appends one event; see {@link appendAuditEvents}. */

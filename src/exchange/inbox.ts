@@ -2,8 +2,8 @@
  * Pull delivery: the recipient lists what waits for it, fetches the exact bytes
  * (which marks the delivery fetched) and acknowledges.
  */
-import { appendAuditEvent } from '../audit/append-event.js';
-import { transition } from '../store/delivery-repo.js';
+import { changeAndAppendAuditEvents } from '../audit/append-event.js';
+import { markFetched } from '../store/delivery-repo.js';
 import { getMessageWithBytes, getMessages } from '../store/message-repo.js';
 import { HubError } from '../shared/hub-error.js';
 import type { Queryable } from '../store/db.js';
@@ -47,20 +47,18 @@ export async function fetchMessage(deps: ExchangeDeps, organId: string, id: stri
   }
   const d = found.delivery;
   if (d && d.state === 'available') {
-    await deps.db.tx(async (q) => {
-      const moved = await transition(q, d.id, ['available'], 'fetched', { stamp: 'fetched_at' });
-      if (moved) {
-        await appendAuditEvent(q, {
-          type: 'delivery.fetched',
-          actor: organId,
-          organs: [m.from_organ, organId],
-          messageId: m.id,
-          deliveryId: d.id,
-          documentId: m.document_id,
-          data: { recipient: organId },
-        });
-      }
-    });
+    // The state change and its log entry in one statement: atomic without a transaction's round trips.
+    await changeAndAppendAuditEvents(deps.db, markFetched(d.id), [
+      {
+        type: 'delivery.fetched',
+        actor: organId,
+        organs: [m.from_organ, organId],
+        messageId: m.id,
+        deliveryId: d.id,
+        documentId: m.document_id,
+        data: { recipient: organId },
+      },
+    ]);
   }
   return { bytes: found.bytes, sha256: m.sha256, deliveryId: d?.id ?? null };
 }
