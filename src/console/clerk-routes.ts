@@ -153,7 +153,7 @@ export function clerkRoutes(scope: FastifyInstance, s: HubServices, opts: Consol
     const form = checkCsrf(req, session);
     const code = form.code ?? '';
     if (!isConsoleStatusCode(code)) throw new HubError('console.bad_status', 'choose status 02, 03, 04, 05 or 06', { status: 400 });
-    const accepted = await sendStatusFromConsole(s.exchange, config.certsDir, {
+    const accepted = await sendStatusFromConsole(s.exchange, {
       organId: session.organId,
       user: session.username,
       documentMessageId: req.params.id,

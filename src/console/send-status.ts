@@ -4,11 +4,9 @@
  * stay with the agencies) and submits it through the same acceptance path as
  * the API, recording the clerk as the person it acted for.
  */
-import { readFileSync } from 'node:fs';
 import { buildStatus } from '../edxml/build-edxml.js';
 import type { StatusCode } from '../edxml/types.js';
 import { signEdxml } from '../pki/xmldsig/sign-edxml.js';
-import { devPkiLayout } from '../pki/dev-pki-layout.js';
 import { acceptMessage, type AcceptResult } from '../exchange/accept-message.js';
 import { messageVisibleTo } from '../exchange/read-access.js';
 import type { ExchangeDeps } from '../exchange/exchange-deps.js';
@@ -33,7 +31,7 @@ export interface SendStatusInput {
 }
 
 /** Builds, signs and submits the status; answers the acceptance. */
-export async function sendStatusFromConsole(deps: ExchangeDeps, certsDir: string, input: SendStatusInput): Promise<AcceptResult> {
+export async function sendStatusFromConsole(deps: ExchangeDeps, input: SendStatusInput): Promise<AcceptResult> {
   const doc = await messageVisibleTo(deps.db, input.documentMessageId, input.organId);
   if (doc.kind !== 'edoc' || !doc.recipients.includes(input.organId)) {
     throw new HubError('console.not_a_recipient', 'only a recipient of a document reports its processing status', { status: 403 });
@@ -55,7 +53,6 @@ export async function sendStatusFromConsole(deps: ExchangeDeps, certsDir: string
     ...(reason ? { description: reason } : {}),
     staffInfo: { staff: input.user },
   });
-  const l = devPkiLayout(certsDir);
-  const signed = signEdxml(bytes, { keyPem: readFileSync(l.signingKey, 'utf8'), certPem: readFileSync(l.signingCert, 'utf8'), c14n: 'exclusive', signingTime: new Date() });
+  const signed = signEdxml(bytes, { keyPem: deps.hubSigningKeyPem, certPem: deps.hubSigner.certificatePem, c14n: 'exclusive', signingTime: new Date() });
   return acceptMessage(deps, input.organId, signed, { onBehalfOf: { user: input.user } });
 }
