@@ -8,20 +8,13 @@ import { appendAuditEvent } from './append-event.js';
 import { checkFilter, effectiveOrgan, viewerActor, type AuditFilter, type AuditViewer } from './audit-viewer.js';
 import { RECORD_COLUMNS, type RecordRow } from './sql-fragments.js';
 import { HubError } from '../shared/hub-error.js';
+import type { AuditRecord } from './audit-record.js';
 
-/** One event as the API returns it; `seq`/`hash` are null until the sealer has chained it. */
-export interface AuditEventView {
+/** One event as the API returns it (the record's fields); `seq`/`hash` are null until the sealer has chained it. */
+export interface AuditEventView extends Omit<AuditRecord, 'seq' | 'eventId'> {
   id: string;
   seq: string | null;
   hash: string | null;
-  at: string;
-  type: string;
-  actor: string;
-  organs: string[];
-  messageId: string | null;
-  deliveryId: string | null;
-  documentId: string | null;
-  data: Record<string, unknown>;
 }
 
 export interface AuditPage {
