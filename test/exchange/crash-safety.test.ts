@@ -15,6 +15,7 @@ import { ensureTestCerts } from '../helpers/test-certs.js';
 import { startPushEndpoint, type PushEndpoint } from '../helpers/push-endpoint.js';
 import { freePort, startChildHub } from '../helpers/child-hub.js';
 import { until } from '../helpers/until.js';
+import { dropQueueKeys } from '../helpers/drop-queue-keys.js';
 import { upsertAgency, getAgencies } from '../../src/store/agency-repo.js';
 import { importDirectory } from '../../src/store/agency-repo.js';
 import { loadDirectoryFile } from '../../src/directory/load-directory-file.js';
@@ -51,6 +52,7 @@ t.test('killed between commit and enqueue: the reconciler delivers after restart
   t.teardown(async () => {
     await endpoint.close();
     await tdb.drop();
+    await dropQueueKeys(env.EDOC_QUEUE_PREFIX);
   });
   await prepare(tdb.db, endpoint);
 
@@ -79,6 +81,7 @@ t.test('killed during a push: redelivered once after restart, never twice', asyn
   t.teardown(async () => {
     await endpoint.close();
     await tdb.drop();
+    await dropQueueKeys(env.EDOC_QUEUE_PREFIX);
   });
   await prepare(tdb.db, endpoint);
 

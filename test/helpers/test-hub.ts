@@ -7,12 +7,12 @@ import https from 'node:https';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { Redis } from 'ioredis';
 import { loadConfig, type HubConfig } from '../../src/config/config.js';
 import { createHub, type Hub } from '../../src/hub/create-hub.js';
 import { getAgencies, upsertAgency } from '../../src/store/agency-repo.js';
 import { agencyWithDefaults, type Agency } from '../../src/directory/agency.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
+import { dropQueueKeys } from './drop-queue-keys.js';
 import { ensureTestCerts, testLayout } from './test-certs.js';
 
 export interface HttpAnswer {
@@ -119,10 +119,7 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
     },
     async close() {
       await hub.close();
-      const redis = new Redis(config.redisUrl);
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
+      await dropQueueKeys(prefix, config.redisUrl);
       await tdb.drop();
     },
   };

@@ -7,6 +7,7 @@ import { createTestDatabase } from '../helpers/test-db.js';
 import { ensureTestCerts } from '../helpers/test-certs.js';
 import { startPushEndpoint } from '../helpers/push-endpoint.js';
 import { startChildHub } from '../helpers/child-hub.js';
+import { dropQueueKeys } from '../helpers/drop-queue-keys.js';
 import { getAgencies, importDirectory, upsertAgency } from '../../src/store/agency-repo.js';
 import { loadDirectoryFile } from '../../src/directory/load-directory-file.js';
 
@@ -25,6 +26,7 @@ t.test('an api process accepts, a separate worker process pushes', async (t) => 
   await upsertAgency(tdb.db, { ...a.get('000.00.00.G22')!, signaturePolicy: 'lenient' });
   await upsertAgency(tdb.db, { ...a.get('000.00.00.H14')!, delivery: { mode: 'push', endpoint: endpoint.url } });
   const env = { DATABASE_URL: tdb.url, EDOC_QUEUE_PREFIX: `edoc-roles-${randomBytes(4).toString('hex')}` };
+  t.teardown(() => dropQueueKeys(env.EDOC_QUEUE_PREFIX));
 
   const api = await startChildHub({ ...env, EDOC_ROLE: 'api' });
   t.teardown(() => api.kill());
