@@ -11,14 +11,10 @@ import { formatEdxmlTimestamp } from './format-timestamp.js';
 import {
   EDXML_NS,
   type BusinessDocType,
-  type DocumentCode,
-  type DocumentType,
+  type EdocMessage,
   type Organization,
-  type OtherInfo,
-  type PromulgationInfo,
   type ReplacementInfo,
   type ResponseFor,
-  type SignerInfo,
   type StaffInfo,
   type StatusCode,
 } from './types.js';
@@ -48,22 +44,14 @@ export interface BusinessInput {
   replacementInfoList?: ReplacementInfo[];
 }
 
+/** The header fields of a document the writer copies as they are (same names and types as the reader gives). */
+type EdocHeaderFields = 'code' | 'promulgationInfo' | 'documentType' | 'subject' | 'content' | 'signerInfo' | 'dueDate' | 'otherInfo' | 'responseFor' | 'steeringType' | 'toPlaces';
+
 /** What `buildEdoc` needs: the fields of an EdocMessage, with attachment bytes. */
-export interface EdocInput {
+export interface EdocInput extends Partial<Pick<EdocMessage, EdocHeaderFields>> {
   from: Organization;
   to: Organization[];
   documentId: string;
-  code?: DocumentCode;
-  promulgationInfo?: PromulgationInfo;
-  documentType?: DocumentType;
-  subject?: string;
-  content?: string;
-  signerInfo?: SignerInfo;
-  dueDate?: string;
-  otherInfo?: OtherInfo;
-  responseFor?: ResponseFor[];
-  steeringType?: string;
-  toPlaces?: string[];
   traceHeaders?: TraceHeaderInput[];
   business?: BusinessInput;
   attachments?: AttachmentInput[];
