@@ -163,6 +163,8 @@ function readMessage(doc: XmlDocument): EdxmlMessage {
   const references = refs.map((r) => r.ref);
   const signatures = readSignatures(root);
   const responseFor = readResponseFor(doc, header);
+  // What documents and status messages share, besides From, recipients and DocumentId.
+  const envelopeFields = { traceHeaders, business, references, attachments, signatures, warnings, responseFor };
 
   const statusEl = edxmlChild(header, 'StatusCode');
   if (statusEl) {
@@ -181,13 +183,7 @@ function readMessage(doc: XmlDocument): EdxmlMessage {
       from,
       to,
       documentId,
-      traceHeaders,
-      business,
-      references,
-      attachments,
-      signatures,
-      warnings,
-      responseFor,
+      ...envelopeFields,
       statusCode: code as StatusCode,
     };
     const description = childText(doc, header, 'Description');
@@ -214,14 +210,8 @@ function readMessage(doc: XmlDocument): EdxmlMessage {
     from,
     to: toOrganizations.map((o) => o.organId),
     documentId,
-    traceHeaders,
-    business,
-    references,
-    attachments,
-    signatures,
-    warnings,
+    ...envelopeFields,
     toOrganizations,
-    responseFor,
     toPlaces: [],
     businessDocType: business?.businessDocType ?? 0,
   };
