@@ -7,16 +7,7 @@ import { createHash } from 'node:crypto';
 import { buildEdoc, buildStatus, type EdocInput, type StatusInput } from '../../src/edxml/build-edxml.js';
 import { readEdxml } from '../../src/edxml/read-edxml.js';
 import { STATUS_CODES, type Organization, type ResponseFor } from '../../src/edxml/types.js';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/prng.js';
 
 const PIECES = [
   ...'abcxyzABCXYZ0123456789.,-/:;()',

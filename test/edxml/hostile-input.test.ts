@@ -14,21 +14,11 @@ import { parseXml } from '../../src/edxml/xml/parse-xml.js';
 import { EDXML_NS } from '../../src/edxml/types.js';
 import { isHubError } from '../../src/shared/hub-error.js';
 import { errorOf } from './helpers/error-of.js';
+import { prng } from '../helpers/prng.js';
 
 const fixture = readFileSync(new URL('../fixtures/edxml/edoc-attachments-crlf-bom.edxml', import.meta.url));
 const status = readFileSync(new URL('../fixtures/edxml/status-05.edxml', import.meta.url), 'utf8');
 const read = (s: string | Buffer) => readEdxml(typeof s === 'string' ? Buffer.from(s) : s);
-
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 t.test('XXE to a local file: refused, the file content appears nowhere', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'edxml-xxe-'));

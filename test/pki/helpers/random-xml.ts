@@ -7,17 +7,7 @@
  * those two cases are covered by hand-written expectations instead).
  */
 
-/** Small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../helpers/prng.js';
 
 const URIS = ['http://www.mic.gov.vn/TBT/QCVN_102_2016', 'urn:a', 'urn:b', 'http://example.org/x?q=1', 'urn:c'];
 const PREFIXES = ['edXML', 'a', 'b', 'ds'];
