@@ -20,6 +20,7 @@ import { findDocumentBetween, insertBusinessStatus } from '../store/status-repo.
 import { appendAuditEvent, appendAuditEvents, type AuditEventInput } from '../audit/append-event.js';
 import type { ExchangeDeps } from './exchange-deps.js';
 import type { SignatureVerdict } from '../pki/xmldsig/signature-verdict.js';
+import { messageSummary } from './message-view.js';
 
 export interface AcceptResult {
   /** true when these exact bytes had been accepted before: the first answer is returned, nothing is delivered again. */
@@ -121,11 +122,6 @@ async function check(deps: ExchangeDeps, callerOrganId: string, bytes: Buffer, s
   return { message, sender, recipients: agencies, to, verdict, sha256 };
 }
 
-function summaryOf(message: EdxmlMessage): Record<string, unknown> {
-  // Metadata only: the attachments' bytes stay in the stored message.
-  return JSON.parse(JSON.stringify(message)) as Record<string, unknown>;
-}
-
 /** The document a recall/update/replacement refers to (`sameId`: the newest under its own DocumentId). */
 async function linkOriginal(q: Queryable, m: EdxmlMessage, sameId: MessageRow | null): Promise<MessageRow | null> {
   if (m.kind !== 'edoc' || m.businessDocType === 0) return null;
@@ -182,7 +178,7 @@ async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer, opts: Accep
         code_notation: m.kind === 'edoc' ? (m.code?.codeNotation ?? null) : null,
         priority: m.kind === 'edoc' ? (m.otherInfo?.priority ?? null) : null,
         signature: c.verdict as unknown as Record<string, unknown>,
-        summary: summaryOf(m),
+        summary: messageSummary(m),
         related_message_id: related?.id ?? null,
         generated_by_hub: false,
       },

@@ -9,7 +9,7 @@ import { HubError } from '../shared/hub-error.js';
 import type { Queryable } from '../store/db.js';
 import type { ExchangeDeps } from './exchange-deps.js';
 import { messageHeaderView, type MessageHeaderView } from './message-view.js';
-import { isUuid, notFound } from './read-access.js';
+import { isUuid, isVisibleTo, notFound } from './read-access.js';
 import { listInbox as listInboxRows } from '../store/delivery-repo.js';
 
 export interface InboxEntry {
@@ -41,7 +41,7 @@ export async function listInbox(q: Queryable, organId: string, after: string | n
 export async function fetchMessage(deps: ExchangeDeps, organId: string, id: string): Promise<{ bytes: Buffer; sha256: string; deliveryId: string | null }> {
   const found = isUuid(id) ? await getMessageWithBytes(deps.db, id, organId) : null;
   const m = found?.message;
-  if (!found || !m || (m.from_organ !== organId && !found.delivery)) throw notFound('message', id);
+  if (!found || !m || !isVisibleTo(m, organId)) throw notFound('message', id);
   if (!found.bytes) {
     throw new HubError('exchange.purged', `the bytes of message ${id} were purged by the retention policy; its log entries remain`, { status: 410 });
   }

@@ -1,4 +1,5 @@
 /** The JSON views of messages and deliveries that the API and CLI show. */
+import type { EdxmlMessage } from '../edxml/types.js';
 import type { MessageRow } from '../store/message-repo.js';
 import type { DeliveryRow } from '../store/delivery-repo.js';
 import type { SignatureVerdict } from '../pki/xmldsig/signature-verdict.js';
@@ -76,4 +77,9 @@ export function deliveryView(d: DeliveryRow): DeliveryView {
     ackResult: d.ack_result,
     ackReason: d.ack_reason,
   };
+}
+
+/** The parsed message as stored with the row (metadata only: the attachments' bytes stay in the stored message). */
+export function messageSummary(message: EdxmlMessage): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(message)) as Record<string, unknown>;
 }

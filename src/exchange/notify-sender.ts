@@ -5,8 +5,7 @@
  * refused/returned) built with the writer, signed with the hub's key, From the
  * hub's own id, and delivered to the sender like any status. One per delivery.
  */
-import { randomUUID } from 'node:crypto';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { buildStatus } from '../edxml/build-edxml.js';
 import { readEdxmlDocument } from '../edxml/read-edxml.js';
 import { signEdxml } from '../pki/xmldsig/sign-edxml.js';
@@ -15,6 +14,7 @@ import { getAgencies } from '../store/agency-repo.js';
 import { insertDeliveries, type DeliveryRow } from '../store/delivery-repo.js';
 import { getMessage, insertMessage } from '../store/message-repo.js';
 import type { ExchangeDeps } from './exchange-deps.js';
+import { messageSummary } from './message-view.js';
 
 export async function notifySender(deps: ExchangeDeps, delivery: DeliveryRow, reason: string): Promise<string | null> {
   const original = await getMessage(deps.db, delivery.message_id);
@@ -60,7 +60,7 @@ export async function notifySender(deps: ExchangeDeps, delivery: DeliveryRow, re
         code_notation: null,
         priority: null,
         signature: verdict as unknown as Record<string, unknown>,
-        summary: { ...(JSON.parse(JSON.stringify(message)) as Record<string, unknown>), noticeForDelivery: delivery.id },
+        summary: { ...messageSummary(message), noticeForDelivery: delivery.id },
         related_message_id: original.id,
         generated_by_hub: true,
       },

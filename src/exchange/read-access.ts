@@ -16,10 +16,15 @@ export function isUuid(id: string): boolean {
   return UUID.test(id);
 }
 
+/** Whether `organId` may see the message: its sender or one of its recipients. */
+export function isVisibleTo(m: Pick<MessageRow, 'from_organ' | 'recipients'>, organId: string): boolean {
+  return m.from_organ === organId || m.recipients.includes(organId);
+}
+
 /** The message if `organId` sent it or is one of its recipients; 404 otherwise. */
 export async function messageVisibleTo(q: Queryable, id: string, organId: string): Promise<MessageRow> {
   if (!isUuid(id)) throw notFound('message', id);
   const m = await getMessage(q, id);
-  if (!m || (m.from_organ !== organId && !m.recipients.includes(organId))) throw notFound('message', id);
+  if (!m || !isVisibleTo(m, organId)) throw notFound('message', id);
   return m;
 }
