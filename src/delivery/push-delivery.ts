@@ -61,8 +61,7 @@ export async function pushDelivery(deps: PushDeps, deliveryId: string): Promise<
       if (res.status >= 200 && res.status < 300) {
         failpoint('push.after-2xx');
         await deps.db.tx(async (q) => {
-          const done = await transition(q, claimed.id, ['pushing'], 'acknowledged', { ack_result: 'done', stamp: 'delivered_at', last_error: null });
-          await q.query('UPDATE deliveries SET acked_at = COALESCE(acked_at, now()) WHERE id = $1', [claimed.id]);
+          const done = await transition(q, claimed.id, ['pushing'], 'acknowledged', { ack_result: 'done', stamp: ['delivered_at', 'acked_at'], last_error: null });
           if (done) {
             await appendAuditEvent(q, {
               type: 'delivery.pushed',

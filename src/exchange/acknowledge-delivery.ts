@@ -31,7 +31,7 @@ export async function acknowledgeDelivery(deps: ExchangeDeps, callerOrganId: str
     const next = await transition(q, deliveryId, ['available', 'fetched'], input.result === 'done' ? 'acknowledged' : 'failed', {
       ack_result: input.result,
       ack_reason: input.reason ?? null,
-      stamp: 'acked_at',
+      stamp: ['acked_at'],
     });
     if (!next) throw new HubError('exchange.not_acknowledgeable', `delivery ${deliveryId} is ${d.state}`, { status: 409 });
     const m = await getMessage(q, d.message_id);

@@ -89,12 +89,14 @@ export async function transition(
   to: DeliveryState,
   set: Partial<Pick<DeliveryRow, 'last_error' | 'next_attempt_at' | 'ack_result' | 'ack_reason'>> & {
     incrementAttempts?: boolean;
-    stamp?: 'delivered_at' | 'fetched_at' | 'acked_at';
+    /** Time columns set to now (once: an earlier time is kept). */
+    stamp?: ('delivered_at' | 'fetched_at' | 'acked_at')[];
   } = {},
 ): Promise<DeliveryRow | null> {
-  const stamp = set.stamp ? `, ${set.stamp} = COALESCE(${set.stamp}, now())` : '';
+  const stamps = set.stamp ?? [];
+  const stamp = stamps.map((c) => `, ${c} = COALESCE(${c}, now())`).join('');
   const r = await q.query<DeliveryRow>(
-    `-- prepared: deliveries_transition_${set.stamp ?? 'plain'}
+    `-- prepared: deliveries_transition_${stamps.join('_') || 'plain'}
      UPDATE deliveries SET state = $3, updated_at = now(),
         attempts = attempts + $4,
         last_error = CASE WHEN $5::boolean THEN $6 ELSE last_error END,
