@@ -234,7 +234,7 @@ async function main(): Promise<void> {
     out.exportNdjson = { lines, megabytes: +(bytes / 1e6).toFixed(1), seconds: +exportSec.toFixed(1), mbPerSecond: +(bytes / 1e6 / exportSec).toFixed(1) };
 
     t = performance.now();
-    const report = await verifyAuditDatabase(db, { caCertPem });
+    const report = await verifyAuditDatabase(db, { caCertPem, databaseUrl: url.toString() });
     const verifySec = (performance.now() - t) / 1000;
     out.verify = { ok: report.ok, entries: report.entries, checkpoints: report.checkpoints, seconds: +verifySec.toFixed(1), entriesPerSecond: Math.round(report.entries / verifySec) };
 

@@ -16,16 +16,22 @@ export function canonicalJson(value: unknown): string {
       if (!Number.isFinite(value)) throw new HubError('audit.not_canonical', 'non-finite number in audit data');
       return JSON.stringify(value);
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;
+      // String concatenation rather than map/join: this runs for every entry sealed or verified.
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i] ?? null);
+        return `${out}]`;
+      }
       if (value instanceof Date) return JSON.stringify(value.toISOString());
       const obj = value as Record<string, unknown>;
-      const parts: string[] = [];
-      for (const k of Object.keys(obj).sort()) {
+      const keys = Object.keys(obj).sort();
+      let out = '{';
+      for (const k of keys) {
         const v = obj[k];
         if (v === undefined) continue;
-        parts.push(`${JSON.stringify(k)}:${canonicalJson(v)}`);
+        out += `${out.length === 1 ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
       }
-      return `{${parts.join(',')}}`;
+      return `${out}}`;
     }
     default:
       throw new HubError('audit.not_canonical', `cannot put a ${typeof value} in audit data`);

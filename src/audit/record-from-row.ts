@@ -1,8 +1,19 @@
-/** Turns a bulk-read database row into the record that is hashed. */
+/** Turns a database row into the record that is hashed. */
 import type { AuditRecord } from './audit-record.js';
-import type { RecordJson } from './sql-fragments.js';
+import type { RecordRow } from './sql-fragments.js';
 
-/** The record of chain position `seq` from a {@link RecordJson} array. */
-export function recordFromJson(seq: string, j: RecordJson): AuditRecord {
-  return { seq, eventId: j[0], at: j[1], type: j[2], actor: j[3], organs: j[4], messageId: j[5], deliveryId: j[6], documentId: j[7], data: j[8] };
+/** The record of chain position `seq` from a row selected with RECORD_COLUMNS. */
+export function recordFromRow(seq: string, r: RecordRow): AuditRecord {
+  return {
+    seq,
+    eventId: r.event_id,
+    at: r.at,
+    type: r.type,
+    actor: r.actor,
+    organs: r.organs,
+    messageId: r.message_id,
+    deliveryId: r.delivery_id,
+    documentId: r.document_id,
+    data: r.data,
+  };
 }

@@ -13,8 +13,8 @@ import type { AuditSigner } from './audit-signer.js';
 import { appendAuditEvent } from './append-event.js';
 import { chainHashOfRecord, GENESIS_HASH } from './chain-hash.js';
 import { checkpointPayload } from './checkpoint-payload.js';
-import { recordFromJson } from './record-from-row.js';
-import { RECORD_JSON, type RecordJson } from './sql-fragments.js';
+import { recordFromRow } from './record-from-row.js';
+import { RECORD_COLUMNS, type RecordRow } from './sql-fragments.js';
 
 /** Advisory lock key held (per transaction) by the sealer ("edocseal"). */
 const SEAL_LOCK = BigInt.asIntN(64, 0x65646f637365616cn).toString();
@@ -140,14 +140,15 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
       // (Overdue — e.g. the signer is down — means full batches, not batches of one.)
       const untilCp = opts.checkpointEveryEntries - sinceCp;
       const limit = untilCp > 0 ? Math.min(batchSize, untilCp) : batchSize;
-      const pending = await q.query<{ json: string | null }>(
+      const pending = await q.query<RecordRow>(
         // Not prepared: a generic plan for `> $2 … LIMIT $1` could scan the whole queue.
-        `SELECT json_agg(${RECORD_JSON} ORDER BY e.id)::text AS json
+        `SELECT ${RECORD_COLUMNS}
          FROM (SELECT event_id FROM audit_pending WHERE event_id > $2 ORDER BY event_id LIMIT $1) p
-         JOIN audit_events e ON e.id = p.event_id`,
+         JOIN audit_events e ON e.id = p.event_id
+         ORDER BY e.id`,
         [limit, afterId],
       );
-      const rows = pending.rows[0]?.json ? (JSON.parse(pending.rows[0].json) as RecordJson[]) : [];
+      const rows = pending.rows;
       const n = rows.length;
       if (n > 0) {
         const seqs: string[] = [];
@@ -159,9 +160,9 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
         for (const row of rows) {
           seq += 1n;
           const s = seq.toString();
-          const hash = chainHashOfRecord(prev, recordFromJson(s, row));
+          const hash = chainHashOfRecord(prev, recordFromRow(s, row));
           seqs.push(s);
-          ids.push(row[0]);
+          ids.push(row.event_id);
           prevs.push(prev);
           hashes.push(hash);
           prev = hash;
@@ -178,7 +179,7 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
         head = { seq: seq.toString(), hash: prev };
       }
       const checkpointed = await maybeCheckpoint(q, head, last, forceCheckpoint);
-      return { sealed: n, head, checkpointed, full: n === limit, lastId: n > 0 ? rows[n - 1]![0] : afterId };
+      return { sealed: n, head, checkpointed, full: n === limit, lastId: n > 0 ? rows[n - 1]!.event_id : afterId };
     });
   }
 

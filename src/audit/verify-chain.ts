@@ -15,6 +15,14 @@ export interface VerifyOptions {
   caCertPem: string;
   /** The source starts at seq 1 (whole database): the first prevHash must be the genesis value. */
   fromGenesis?: boolean;
+  /** The source must hold exactly these seqs (one window of a parallel check): a missing first or last entry fails. */
+  range?: { firstSeq: string; lastSeq: string };
+  /**
+   * Hash of every checkpoint the log holds, to check the log's `audit.checkpoint`
+   * events against even when the checkpoint lies before this source's start.
+   * Default: the checkpoints given, for references inside the source.
+   */
+  referenceCheckpoints?: ReadonlyMap<string, string>;
 }
 
 export interface VerifyReport {
@@ -27,6 +35,9 @@ export interface VerifyReport {
   lastSeq?: string;
   /** Highest seq covered by a valid checkpoint; entries after it are chained but not yet signed. */
   signedThrough?: string;
+  /** prev_hash of the first entry and hash of the last: what joins this stretch to its neighbours. */
+  firstPrevHash?: string;
+  lastHash?: string;
   firstFailure?: { seq: string; reason: string };
 }
 
@@ -58,28 +69,27 @@ export async function verifyAuditChain(
   }
   const firstBadCp = failures.reduce<bigint | null>((m, f) => (m === null || f.seq < m ? f.seq : m), null);
 
-  let expected: bigint | null = opts.fromGenesis ? 1n : null;
+  const refs = opts.referenceCheckpoints ?? givenCps;
+  let expected: bigint | null = opts.fromGenesis ? 1n : opts.range ? BigInt(opts.range.firstSeq) : null;
   let prev: string | null = opts.fromGenesis ? GENESIS_HASH : null;
   for await (const e of source) {
     const seq = BigInt(e.seq);
     // Entries past a bad checkpoint cannot change the answer.
     if (firstBadCp !== null && seq > firstBadCp) break;
-    const fail = (at: bigint, reason: string): void => {
-      failures.push({ seq: at, reason });
-    };
     if (expected !== null && seq !== expected) {
-      fail(expected, seq > expected ? `entry missing (next present is ${e.seq})` : `seq out of order (${e.seq})`);
+      failures.push({ seq: expected, reason: seq > expected ? `entry missing (next present is ${e.seq})` : `seq out of order (${e.seq})` });
       break;
     }
     report.firstSeq ??= e.seq;
+    report.firstPrevHash ??= e.prevHash;
     if (prev !== null && e.prevHash !== prev) {
-      fail(seq, 'prev_hash does not match the previous entry');
+      failures.push({ seq, reason: 'prev_hash does not match the previous entry' });
       break;
     }
     let hash: string;
     if (e.record) {
       if (e.record.seq !== e.seq) {
-        fail(seq, 'record seq differs from entry seq');
+        failures.push({ seq, reason: 'record seq differs from entry seq' });
         break;
       }
       hash = chainHashOfRecord(e.prevHash, e.record);
@@ -87,20 +97,20 @@ export async function verifyAuditChain(
       hash = chainHash(e.prevHash, e.digest);
       report.redacted += 1;
     } else {
-      fail(seq, 'the event of this entry is missing');
+      failures.push({ seq, reason: 'the event of this entry is missing' });
       break;
     }
     if (hash !== e.hash) {
-      fail(seq, 'hash does not match the content');
+      failures.push({ seq, reason: 'hash does not match the content' });
       break;
     }
     // The log records each checkpoint as an event: a checkpoint row that went missing is caught here.
     if (e.record?.type === 'audit.checkpoint') {
       const ref = e.record.data as { seq?: unknown; hash?: unknown };
       const refSeq = typeof ref.seq === 'string' ? ref.seq : null;
-      const inRange = refSeq !== null && /^\d+$/.test(refSeq) && report.firstSeq !== undefined && BigInt(refSeq) >= BigInt(report.firstSeq);
-      if (inRange && givenCps.get(refSeq) !== ref.hash) {
-        fail(seq, `checkpoint ${refSeq} recorded in the log is missing or differs`);
+      const known = refSeq !== null && /^\d+$/.test(refSeq) && (opts.referenceCheckpoints !== undefined || (report.firstSeq !== undefined && BigInt(refSeq) >= BigInt(report.firstSeq)));
+      if (known && refs.get(refSeq) !== ref.hash) {
+        failures.push({ seq, reason: `checkpoint ${refSeq} recorded in the log is missing or differs` });
         break;
       }
     }
@@ -108,15 +118,20 @@ export async function verifyAuditChain(
     if (cp) {
       pendingCps.delete(e.seq);
       if (cp.hash !== e.hash) {
-        fail(seq, 'checkpoint hash differs from the entry');
+        failures.push({ seq, reason: 'checkpoint hash differs from the entry' });
         break;
       }
       report.signedThrough = e.seq;
     }
     report.entries += 1;
     report.lastSeq = e.seq;
+    report.lastHash = e.hash;
     prev = e.hash;
     expected = seq + 1n;
+  }
+  // A window that stops short of its last seq: the entries after lastSeq are gone.
+  if (failures.length === 0 && opts.range && report.lastSeq !== opts.range.lastSeq && expected !== null) {
+    failures.push({ seq: expected, reason: 'entry missing' });
   }
   // A valid checkpoint whose entry never came means entries were removed.
   if (failures.length === 0) {

@@ -120,7 +120,7 @@ export function auditorRoutes(scope: FastifyInstance, s: HubServices): void {
   scope.get('/audit/chain', async (req, reply) => {
     requireRole(req, 'auditor');
     const caCertPem = readFileSync(devPkiLayout(s.config.certsDir).caCert, 'utf8');
-    const report = await verifyAuditDatabase(db, { caCertPem });
+    const report = await verifyAuditDatabase(db, { caCertPem, databaseUrl: s.config.databaseUrl });
     const last = report.signedThrough ? (await readCheckpoints(db, { fromSeq: report.signedThrough, limit: 1 }))[0] : undefined;
     const ctx = pageContext(req);
     const { t } = ctx;

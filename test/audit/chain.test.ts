@@ -28,8 +28,12 @@ async function fresh(t: { teardown(fn: () => unknown): void }, opts: { every?: n
   return { tdb, sealer };
 }
 
-function verifyDb(tdb: TestDatabase) {
-  return verifyAuditDatabase(tdb.db, { caCertPem: pki.caCertPem });
+/** `parallel`: worker threads over windows of 4 entries, so joins between windows are exercised on small chains. */
+function verifyDb(tdb: TestDatabase, mode: 'sequential' | 'parallel' = 'sequential') {
+  return verifyAuditDatabase(tdb.db, {
+    caCertPem: pki.caCertPem,
+    ...(mode === 'parallel' ? { databaseUrl: tdb.url, threads: 2, windowSize: 4 } : { threads: 1 }),
+  });
 }
 
 /** Runs SQL as superuser with the append-only triggers off, as an intruder would. */
@@ -169,6 +173,9 @@ const tamperCases: { name: string; seq: string; sql: string }[] = [
   { name: 'UPDATE of an event organs', seq: '8', sql: "UPDATE audit_events SET organs = '{X}' WHERE id = (SELECT event_id FROM audit_chain WHERE seq = 8)" },
   { name: 'DELETE of an event row', seq: '6', sql: 'DELETE FROM audit_events WHERE id = (SELECT event_id FROM audit_chain WHERE seq = 6)' },
   { name: 'DELETE of a chain row', seq: '7', sql: 'DELETE FROM audit_chain WHERE seq = 7' },
+  { name: 'DELETE of the chain row ending a window', seq: '8', sql: 'DELETE FROM audit_chain WHERE seq = 8' },
+  { name: 'DELETE of the chain row starting a window', seq: '9', sql: 'DELETE FROM audit_chain WHERE seq = 9' },
+  { name: 'UPDATE of the prev_hash starting a window', seq: '13', sql: "UPDATE audit_chain SET prev_hash = repeat('b', 64) WHERE seq = 13" },
   { name: 'UPDATE of a chain hash', seq: '3', sql: "UPDATE audit_chain SET hash = repeat('a', 64) WHERE seq = 3" },
   { name: 'DELETE of the newest chain rows', seq: '10', sql: 'DELETE FROM audit_chain WHERE seq >= 10' },
   { name: 'DELETE of the unsigned tail', seq: '16', sql: 'DELETE FROM audit_chain WHERE seq >= 16' },
@@ -179,13 +186,26 @@ for (const c of tamperCases) {
   t.test(`verify names the seq after an ${c.name}`, async (t) => {
     const { tdb, sealer } = await fresh(t, { every: 10 });
     await seedChain(tdb.db, sealer, 17);
-    t.equal((await verifyDb(tdb)).ok, true, 'clean before');
+    for (const mode of ['sequential', 'parallel'] as const) t.equal((await verifyDb(tdb, mode)).ok, true, `clean before (${mode})`);
     await tamper(tdb, c.sql);
-    const report = await verifyDb(tdb);
-    t.equal(report.ok, false);
-    t.equal(report.firstFailure?.seq, c.seq, report.firstFailure?.reason ?? 'no failure');
+    for (const mode of ['sequential', 'parallel'] as const) {
+      const report = await verifyDb(tdb, mode);
+      t.equal(report.ok, false, mode);
+      t.equal(report.firstFailure?.seq, c.seq, `${mode}: ${report.firstFailure?.reason ?? 'no failure'}`);
+    }
   });
 }
+
+t.test('the parallel check gives the same report as the sequential one', async (t) => {
+  const { tdb, sealer } = await fresh(t, { every: 10 });
+  await seedChain(tdb.db, sealer, 37);
+  const one = await verifyDb(tdb, 'sequential');
+  const many = await verifyDb(tdb, 'parallel');
+  t.equal(one.ok, true);
+  t.ok(Number(one.lastSeq) > 37);
+  const { firstPrevHash: _f, ...sequentialReport } = one;
+  t.same(many, sequentialReport);
+});
 
 t.test('forged checkpoints fail', async (t) => {
   const { tdb, sealer } = await fresh(t, { every: 1000 });

@@ -10,7 +10,7 @@ import { verifyAuditDatabase } from '../../audit/verify-database.js';
 import { verifyAuditExport } from '../../audit/verify-export.js';
 import { HubError } from '../../shared/hub-error.js';
 
-const help = `Usage: edoc-hub audit verify [--file EXPORT] [--ca CA.pem]
+const help = `Usage: edoc-hub audit verify [--file EXPORT] [--ca CA.pem] [--threads N]
 
 Checks the exchange log: every entry's SHA-256 is recomputed from its
 canonical content and the previous entry's hash, sequence numbers must run
@@ -28,9 +28,13 @@ Prints one JSON report:
 or, on failure, "ok":false and "firstFailure":{"seq":"…","reason":"…"} naming
 the first sequence number that does not verify.
 
+On PostgreSQL a long log is checked in windows of 50,000 entries by worker
+threads, one per core by default; the first failing seq is the same.
+
 Options:
   --file EXPORT   verify an export file instead of the database
   --ca CA.pem     the hub's CA certificate (default: <EDOC_CERTS_DIR>/ca.pem)
+  --threads N     worker threads for the database check (default: CPU count)
   -h, --help      show this help
 
 Exit status: 0 the log verifies, 1 it does not (or cannot be read), 2 usage error.
@@ -41,9 +45,14 @@ Examples:
 `;
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  let values: { file?: string; ca?: string };
+  let values: { file?: string; ca?: string; threads?: string };
+  let threads: number | undefined;
   try {
-    ({ values } = parseArgs({ args, options: { file: { type: 'string' }, ca: { type: 'string' } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args, options: { file: { type: 'string' }, ca: { type: 'string' }, threads: { type: 'string' } }, strict: true, allowPositionals: false }));
+    if (values.threads !== undefined) {
+      threads = Number(values.threads);
+      if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new Error(`--threads must be an integer from 1 to 64, got "${values.threads}"`);
+    }
   } catch (e) {
     io.stderr.write(`edoc-hub audit verify: ${(e as Error).message}\n\n${help}`);
     return 2;
@@ -67,7 +76,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   } else {
     const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     try {
-      report = await verifyAuditDatabase(db, { caCertPem });
+      report = await verifyAuditDatabase(db, { caCertPem, databaseUrl: config.databaseUrl, ...(threads ? { threads } : {}) });
     } finally {
       await db.close();
     }
