@@ -1,10 +1,10 @@
 /**
  * Appends events to the exchange log inside the caller's transaction: an
  * event exists exactly when the state change it records commits. Writers only
- * insert (one statement: the event, its agency index rows and its place in
+ * insert (one statement: the events, their agency index rows and their place in
  * the sealer's queue); the sealer chains committed events afterwards.
  */
-import type { Queryable } from '../store/db.js';
+import type { MoreWrites, Queryable } from '../store/db.js';
 import type { AuditEventType } from './event-types.js';
 import { isAuditEventType } from './event-types.js';
 import { HubError } from '../shared/hub-error.js';
@@ -24,14 +24,17 @@ export interface AuditEventInput {
 
 /**
  * The event insert as CTEs: the events from the JSON parameter `$<param>`
- * (only when `condition` holds), their place in the sealer's queue and their
- * agency index rows.
+ * (only when `condition` holds), all with one `at` (the statement's time: the
+ * agency index relies on it), their place in the sealer's queue, and one
+ * agency index row per agency concerned listing its events.
  */
 function insertCtes(param: number, condition = 'true'): string {
-  return `e AS (
-  INSERT INTO audit_events (type, actor, organs, message_id, delivery_id, document_id, data)
-  SELECT x.type, x.actor, x.organs, x.message_id, x.delivery_id, x.document_id, x.data
-  FROM json_to_recordset($${param}::json) AS x(ord int, type text, actor text, organs text[],
+  return `stamp AS MATERIALIZED (
+  SELECT date_trunc('milliseconds', clock_timestamp()) AS at
+), e AS (
+  INSERT INTO audit_events (at, type, actor, organs, message_id, delivery_id, document_id, data)
+  SELECT stamp.at, x.type, x.actor, x.organs, x.message_id, x.delivery_id, x.document_id, x.data
+  FROM stamp, json_to_recordset($${param}::json) AS x(ord int, type text, actor text, organs text[],
        message_id text, delivery_id text, document_id text, data jsonb)
   WHERE ${condition}
   ORDER BY x.ord
@@ -39,7 +42,8 @@ function insertCtes(param: number, condition = 'true'): string {
 ), queued AS (
   INSERT INTO audit_pending (event_id) SELECT id FROM e
 ), indexed AS (
-  INSERT INTO audit_event_organs (organ, at, event_id) SELECT DISTINCT o, e.at, e.id FROM e CROSS JOIN LATERAL unnest(e.organs) AS o
+  INSERT INTO audit_event_organs (organ, at, event_id, event_ids)
+  SELECT o, min(e.at), min(e.id), array_agg(e.id ORDER BY e.id) FROM e CROSS JOIN LATERAL unnest(e.organs) AS o GROUP BY o
 )`;
 }
 
@@ -56,6 +60,14 @@ export async function appendAuditEvents(q: Queryable, events: readonly AuditEven
   if (events.length === 0) return [];
   const r = await q.query<{ id: string }>(INSERT, [eventsJson(events)]);
   return r.rows;
+}
+
+/**
+ * The events as writes for a repository's insert statement (see MoreWrites):
+ * the change and its log entries in one statement and one round trip.
+ */
+export function auditEventWrites(events: readonly AuditEventInput[]): MoreWrites {
+  return { name: 'audit', sql: (n) => insertCtes(n), params: [eventsJson(events)] };
 }
 
 /** A state change with RETURNING, named (it becomes a prepared statement) and with fixed text. */

@@ -56,7 +56,7 @@ async function selectedRange(q: Queryable, organ: string | undefined, f: AuditFi
   // With an agency, start from its index rows rather than scanning every event.
   const from =
     organ !== undefined
-      ? `audit_event_organs o JOIN audit_events e ON e.id = o.event_id AND o.organ = ${p(organ)}`
+      ? `audit_event_organs o CROSS JOIN LATERAL unnest(o.event_ids) AS oe(id) JOIN audit_events e ON e.id = oe.id AND o.organ = ${p(organ)}`
       : 'audit_events e';
   const r = await q.query<{ lo: string | null; hi: string | null }>(
     `SELECT min(c.seq) AS lo, max(c.seq) AS hi FROM ${from} JOIN audit_chain c ON c.event_id = e.id

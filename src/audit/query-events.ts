@@ -1,7 +1,8 @@
 /**
  * Filtered, keyset-paginated reading of the log, ordered by (time, id). A page
  * filtered by agency runs on `audit_event_organs (organ, at, event_id)`, an
- * ordered range scan whatever the log size.
+ * ordered range scan whatever the log size (each row lists the events of one
+ * append statement, which share its `at`: only equal times need sorting).
  */
 import type { Queryable } from '../store/db.js';
 import { appendAuditEvent } from './append-event.js';
@@ -47,9 +48,9 @@ function conditions(organ: string | undefined, f: AuditFilter, after: string | u
   let at: string;
   let id: string;
   if (organ !== undefined) {
-    from = 'audit_event_organs o JOIN audit_events e ON e.id = o.event_id';
+    from = 'audit_event_organs o CROSS JOIN LATERAL unnest(o.event_ids) AS oe(id) JOIN audit_events e ON e.id = oe.id';
     at = 'o.at';
-    id = 'o.event_id';
+    id = 'oe.id';
     where.push(`o.organ = ${p(organ)}`);
   } else {
     from = 'audit_events e';
@@ -63,7 +64,9 @@ function conditions(organ: string | undefined, f: AuditFilter, after: string | u
   if (f.to !== undefined) where.push(`${at} < ${p(f.to.toISOString())}`);
   if (after !== undefined) {
     const c = p(after);
-    where.push(`(${at}, ${id}) > ((SELECT at FROM audit_events WHERE id = ${c}::bigint), ${c}::bigint)`);
+    const cAt = `(SELECT at FROM audit_events WHERE id = ${c}::bigint)`;
+    // The first condition bounds the index range; the second is the keyset order.
+    where.push(`${at} >= ${cAt}`, `(${at}, ${id}) > (${cAt}, ${c}::bigint)`);
   }
   return { from, where, order: `${at}, ${id}` };
 }

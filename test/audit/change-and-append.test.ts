@@ -17,7 +17,7 @@ async function exercise(t: Test, db: Db): Promise<void> {
   t.equal(events.rows[0]!.n, '1', 'one event: logged only with the change');
   const pending = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM audit_pending p JOIN audit_events e ON e.id = p.event_id WHERE e.delivery_id = $1', [id]);
   t.equal(pending.rows[0]!.n, '1', 'queued for the sealer');
-  const organs = await db.query<{ organ: string }>('SELECT organ FROM audit_event_organs o JOIN audit_events e ON e.id = o.event_id WHERE e.delivery_id = $1 ORDER BY organ', [id]);
+  const organs = await db.query<{ organ: string }>('SELECT organ FROM audit_event_organs o JOIN audit_events e ON e.id = ANY(o.event_ids) WHERE e.delivery_id = $1 ORDER BY organ', [id]);
   t.same(organs.rows.map((r) => r.organ), ['A1', 'B2'], 'indexed by agency');
 }
 

@@ -6,7 +6,8 @@ import type { Migration } from './migration.js';
 import { migration001Audit } from './001-audit.js';
 import { exchangeMigration } from './002-exchange.js';
 import { consoleMigration } from './003-console.js';
+import { auditOrganBatchesMigration } from './004-audit-organ-batches.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [migration001Audit, exchangeMigration, consoleMigration];
+export const migrations: readonly Migration[] = [migration001Audit, exchangeMigration, consoleMigration, auditOrganBatchesMigration];
