@@ -7,7 +7,8 @@ import { migration001Audit } from './001-audit.js';
 import { exchangeMigration } from './002-exchange.js';
 import { consoleMigration } from './003-console.js';
 import { auditOrganBatchesMigration } from './004-audit-organ-batches.js';
+import { dropRecipientsGinMigration } from './005-drop-recipients-gin.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [migration001Audit, exchangeMigration, consoleMigration, auditOrganBatchesMigration];
+export const migrations: readonly Migration[] = [migration001Audit, exchangeMigration, consoleMigration, auditOrganBatchesMigration, dropRecipientsGinMigration];
