@@ -6,7 +6,8 @@
  * transaction → hand push deliveries to the queue. "Accepted" is answered only
  * after the commit; the queue step may be lost and is repaired by the reconciler.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { timeOrderedId } from '../shared/time-ordered-id.js';
 import { HubError, isHubError } from '../shared/hub-error.js';
 import { failpoint } from '../shared/failpoint.js';
 import { readEdxmlDocument } from '../edxml/read-edxml.js';
@@ -14,10 +15,9 @@ import type { EdxmlMessage, StatusMessage } from '../edxml/types.js';
 import type { Agency } from '../directory/agency.js';
 import { getAgencies } from '../store/agency-repo.js';
 import type { Queryable } from '../store/db.js';
-import { findLatestDocument, findPrior, insertMessage, type MessageRow } from '../store/message-repo.js';
-import { insertDeliveries, type NewDelivery } from '../store/delivery-repo.js';
+import { findLatestDocument, findPrior, initialDeliveryState, insertMessage, type MessageRow, type PlannedDelivery } from '../store/message-repo.js';
 import { findDocumentBetween, insertBusinessStatus } from '../store/status-repo.js';
-import { appendAuditEvent, appendAuditEvents, type AuditEventInput } from '../audit/append-event.js';
+import { appendAuditEvent, auditEventWrites, type AuditEventInput } from '../audit/append-event.js';
 import type { ExchangeDeps } from './exchange-deps.js';
 import type { SignatureVerdict } from '../pki/xmldsig/signature-verdict.js';
 import { messageSummary } from './message-view.js';
@@ -160,7 +160,15 @@ async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer, opts: Accep
       related = await statusTarget(q, m);
     }
 
-    const id = randomUUID();
+    const id = timeOrderedId();
+    const deliveries: PlannedDelivery[] = c.to.map((recipient) => {
+      const mode = c.recipients.get(recipient)!.delivery.mode;
+      return { id: timeOrderedId(), recipient, mode, state: initialDeliveryState(mode) };
+    });
+    const businessDocType = m.kind === 'edoc' ? m.businessDocType : null;
+    const statusCode = m.kind === 'status' ? m.statusCode : null;
+    const events = acceptanceEvents(c, id, bytes.length, deliveries, related, opts, { businessDocType, statusCode });
+    // The message, its bytes, its deliveries and its log entries: one statement, in the transaction.
     const row = await insertMessage(
       q,
       {
@@ -169,8 +177,8 @@ async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer, opts: Accep
         from_organ: from,
         recipients: c.to,
         document_id: m.documentId,
-        business_doc_type: m.kind === 'edoc' ? m.businessDocType : null,
-        status_code: m.kind === 'status' ? m.statusCode : null,
+        business_doc_type: businessDocType,
+        status_code: statusCode,
         sha256: c.sha256,
         size: bytes.length,
         subject: m.kind === 'edoc' ? (m.subject ?? null) : (m.description ?? null),
@@ -183,56 +191,10 @@ async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer, opts: Accep
         generated_by_hub: false,
       },
       bytes,
+      deliveries,
+      deps.logAccepts === false ? undefined : auditEventWrites(events),
     );
-    const planned: NewDelivery[] = c.to.map((recipient) => ({
-      id: randomUUID(),
-      messageId: id,
-      recipient,
-      mode: c.recipients.get(recipient)!.delivery.mode,
-    }));
-    const deliveries = await insertDeliveries(q, planned);
-    const organs = [from, ...c.to];
-    // All of this submission's log entries in one statement, in the same transaction.
-    const events: AuditEventInput[] = [];
-    events.push({
-      type: 'message.accepted',
-      actor: from,
-      organs,
-      messageId: id,
-      documentId: m.documentId,
-      data: {
-        kind: m.kind,
-        sha256: c.sha256,
-        size: bytes.length,
-        from,
-        to: c.to,
-        signature: c.verdict,
-        businessDocType: row.business_doc_type,
-        statusCode: row.status_code,
-        ...(opts.onBehalfOf ? { submittedBy: `console:${opts.onBehalfOf.user}` } : {}),
-      },
-    });
-    for (const d of deliveries) {
-      events.push({
-        type: 'delivery.queued',
-        actor: 'hub',
-        organs: [from, d.recipient],
-        messageId: id,
-        deliveryId: d.id,
-        documentId: m.documentId,
-        data: { recipient: d.recipient, mode: d.mode, state: d.state },
-      });
-    }
-    if (m.kind === 'edoc' && related) {
-      events.push({
-        type: 'message.linked',
-        actor: from,
-        organs,
-        messageId: id,
-        documentId: m.documentId,
-        data: { businessDocType: m.businessDocType, originalMessageId: related.id },
-      });
-    }
+    // After the message: the status row refers to it.
     if (m.kind === 'status' && related) {
       await insertBusinessStatus(q, {
         documentMessageId: related.id,
@@ -244,18 +206,75 @@ async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer, opts: Accep
         reportedAtIso: m.timestampIso ?? null,
         statusMessageId: id,
       });
-      events.push({
-        type: 'status.routed',
-        actor: from,
-        organs,
-        messageId: id,
-        documentId: m.documentId,
-        data: { statusCode: m.statusCode, documentMessageId: related.id, to: c.to },
-      });
     }
-    await appendAuditEvents(q, events);
     return { row, duplicate: false, pushIds: deliveries.filter((d) => d.mode === 'push').map((d) => d.id) };
   });
+}
+
+/** The log entries of an accepted submission: accepted, one queued per delivery, and its link or routed status. */
+function acceptanceEvents(
+  c: Checked,
+  id: string,
+  size: number,
+  deliveries: PlannedDelivery[],
+  related: { id: string } | null,
+  opts: AcceptOptions,
+  codes: { businessDocType: number | null; statusCode: string | null },
+): AuditEventInput[] {
+  const m = c.message;
+  const from = m.from.organId;
+  const organs = [from, ...c.to];
+  const events: AuditEventInput[] = [];
+  events.push({
+    type: 'message.accepted',
+    actor: from,
+    organs,
+    messageId: id,
+    documentId: m.documentId,
+    data: {
+      kind: m.kind,
+      sha256: c.sha256,
+      size,
+      from,
+      to: c.to,
+      signature: c.verdict,
+      businessDocType: codes.businessDocType,
+      statusCode: codes.statusCode,
+      ...(opts.onBehalfOf ? { submittedBy: `console:${opts.onBehalfOf.user}` } : {}),
+    },
+  });
+  for (const d of deliveries) {
+    events.push({
+      type: 'delivery.queued',
+      actor: 'hub',
+      organs: [from, d.recipient],
+      messageId: id,
+      deliveryId: d.id,
+      documentId: m.documentId,
+      data: { recipient: d.recipient, mode: d.mode, state: d.state },
+    });
+  }
+  if (m.kind === 'edoc' && related) {
+    events.push({
+      type: 'message.linked',
+      actor: from,
+      organs,
+      messageId: id,
+      documentId: m.documentId,
+      data: { businessDocType: m.businessDocType, originalMessageId: related.id },
+    });
+  }
+  if (m.kind === 'status' && related) {
+    events.push({
+      type: 'status.routed',
+      actor: from,
+      organs,
+      messageId: id,
+      documentId: m.documentId,
+      data: { statusCode: m.statusCode, documentMessageId: related.id, to: c.to },
+    });
+  }
+  return events;
 }
 
 /** A status must be about a document exchanged between its sender and its recipient. */

@@ -42,6 +42,11 @@ export interface ExchangeDeps {
   /** The same key as PEM, for XML-signing the status messages the hub generates. */
   hubSigningKeyPem: string;
   now?: () => Date;
+  /**
+   * Benchmarks only: `false` leaves the accept path's log entries out, to
+   * measure what logging costs an accept. The hub never sets it.
+   */
+  logAccepts?: false;
 }
 
 export const noMetrics: ExchangeMetrics = { accepted() {}, rejected() {}, acknowledged() {} };

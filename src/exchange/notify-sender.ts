@@ -5,14 +5,15 @@
  * refused/returned) built with the writer, signed with the hub's key, From the
  * hub's own id, and delivered to the sender like any status. One per delivery.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { timeOrderedId } from '../shared/time-ordered-id.js';
 import { buildStatus } from '../edxml/build-edxml.js';
 import { readEdxmlDocument } from '../edxml/read-edxml.js';
 import { signEdxml } from '../pki/xmldsig/sign-edxml.js';
-import { appendAuditEvent } from '../audit/append-event.js';
+import { auditEventWrites } from '../audit/append-event.js';
 import { getAgencies } from '../store/agency-repo.js';
-import { insertDeliveries, type DeliveryRow } from '../store/delivery-repo.js';
-import { getMessage, insertMessage } from '../store/message-repo.js';
+import type { DeliveryRow } from '../store/delivery-repo.js';
+import { getMessage, initialDeliveryState, insertMessage } from '../store/message-repo.js';
 import type { ExchangeDeps } from './exchange-deps.js';
 import { messageSummary } from './message-view.js';
 
@@ -42,7 +43,9 @@ export async function notifySender(deps: ExchangeDeps, delivery: DeliveryRow, re
     await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`notice:${delivery.id}`]);
     const existing = await q.query<{ id: string }>("SELECT id FROM messages WHERE generated_by_hub AND summary->>'noticeForDelivery' = $1", [delivery.id]);
     if (existing.rows[0]) return null;
-    const messageId = randomUUID();
+    const messageId = timeOrderedId();
+    const mode = sender.delivery.mode;
+    const d = { id: timeOrderedId(), recipient: original.from_organ, mode, state: initialDeliveryState(mode) };
     await insertMessage(
       q,
       {
@@ -65,17 +68,19 @@ export async function notifySender(deps: ExchangeDeps, delivery: DeliveryRow, re
         generated_by_hub: true,
       },
       bytes,
+      [d],
+      auditEventWrites([
+        {
+          type: 'status.routed',
+          actor: 'hub',
+          organs: [original.from_organ, delivery.recipient],
+          messageId,
+          documentId: original.document_id,
+          data: { statusCode: '02', generatedByHub: true, aboutDelivery: delivery.id, recipient: delivery.recipient, reason, sha256 },
+        },
+      ]),
     );
-    const [d] = await insertDeliveries(q, [{ id: randomUUID(), messageId, recipient: original.from_organ, mode: sender.delivery.mode }]);
-    await appendAuditEvent(q, {
-      type: 'status.routed',
-      actor: 'hub',
-      organs: [original.from_organ, delivery.recipient],
-      messageId,
-      documentId: original.document_id,
-      data: { statusCode: '02', generatedByHub: true, aboutDelivery: delivery.id, recipient: delivery.recipient, reason, sha256 },
-    });
-    return { messageId, push: d && d.mode === 'push' ? [d.id] : [] };
+    return { messageId, push: d.mode === 'push' ? [d.id] : [] };
   });
   if (!id) return null;
   deps.scheduler.schedulePush(id.push);

@@ -25,26 +25,6 @@ export interface DeliveryRow {
 const COLUMNS = `id, seq::text AS seq, message_id, recipient, mode, state, attempts, last_error, next_attempt_at, created_at,
   updated_at, delivered_at, fetched_at, acked_at, ack_result, ack_reason`;
 
-export interface NewDelivery {
-  id: string;
-  messageId: string;
-  recipient: string;
-  mode: 'pull' | 'push';
-}
-
-export async function insertDeliveries(q: Queryable, list: NewDelivery[]): Promise<DeliveryRow[]> {
-  if (list.length === 0) return [];
-  const r = await q.query<DeliveryRow>(
-    `-- prepared: deliveries_insert
-     INSERT INTO deliveries (id, message_id, recipient, mode, state)
-     SELECT d.id, d.message_id, d.recipient, d.mode, CASE WHEN d.mode = 'push' THEN 'queued' ELSE 'available' END
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) AS d(id, message_id, recipient, mode)
-     RETURNING ${COLUMNS}`,
-    [list.map((d) => d.id), list.map((d) => d.messageId), list.map((d) => d.recipient), list.map((d) => d.mode)],
-  );
-  return r.rows;
-}
-
 export async function getDelivery(q: Queryable, id: string): Promise<DeliveryRow | null> {
   const r = await q.query<DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE id = $1`, [id]);
   return r.rows[0] ?? null;

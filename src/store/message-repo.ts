@@ -1,5 +1,6 @@
 /** Accepted messages: metadata rows and the exact submitted bytes. */
-import type { Queryable } from './db.js';
+import type { MoreWrites, Queryable } from './db.js';
+import type { DeliveryState } from './delivery-repo.js';
 
 export interface MessageRow {
   id: string;
@@ -33,10 +34,26 @@ const COLUMNS_OF_M = COLUMNS.split(',')
   .map((c) => `m.${c.trim()}`)
   .join(', ');
 
-/** Inserts the message row and its exact bytes in one statement. */
-export async function insertMessage(q: Queryable, m: NewMessage, bytes: Buffer): Promise<MessageRow> {
+/** A delivery planned with its message: ids are made by the caller so log entries can name them. */
+export interface PlannedDelivery {
+  id: string;
+  recipient: string;
+  mode: 'pull' | 'push';
+  state: DeliveryState;
+}
+
+/** The state a new delivery starts in: a push waits for the worker, a pull is in the recipient's inbox. */
+export function initialDeliveryState(mode: 'pull' | 'push'): DeliveryState {
+  return mode === 'push' ? 'queued' : 'available';
+}
+
+/**
+ * Inserts the message row, its exact bytes, its deliveries and `more` (e.g.
+ * its log entries) in ONE statement: one round trip, all or nothing.
+ */
+export async function insertMessage(q: Queryable, m: NewMessage, bytes: Buffer, deliveries: readonly PlannedDelivery[], more?: MoreWrites): Promise<MessageRow> {
   const r = await q.query<MessageRow>(
-    `-- prepared: message_insert
+    `-- prepared: message_insert${more ? `_${more.name}` : ''}
      WITH inserted AS (
        INSERT INTO messages (id, kind, from_organ, recipients, document_id, business_doc_type, status_code, sha256, size,
          subject, code_number, code_notation, priority, signature, summary, related_message_id, generated_by_hub)
@@ -44,12 +61,18 @@ export async function insertMessage(q: Queryable, m: NewMessage, bytes: Buffer):
        RETURNING ${COLUMNS}
      ), body AS (
        INSERT INTO message_bodies (message_id, bytes) SELECT id, $18 FROM inserted
-     )
+     ), planned AS (
+       INSERT INTO deliveries (id, message_id, recipient, mode, state)
+       SELECT d.id, inserted.id, d.recipient, d.mode, d.state
+         FROM inserted, unnest($19::uuid[], $20::text[], $21::text[], $22::text[]) AS d(id, recipient, mode, state)
+     )${more ? `, ${more.sql(23)}` : ''}
      SELECT * FROM inserted`,
     [
       m.id, m.kind, m.from_organ, m.recipients, m.document_id, m.business_doc_type, m.status_code, m.sha256, m.size,
       m.subject, m.code_number, m.code_notation, m.priority, JSON.stringify(m.signature), JSON.stringify(m.summary),
       m.related_message_id, m.generated_by_hub, bytes,
+      deliveries.map((d) => d.id), deliveries.map((d) => d.recipient), deliveries.map((d) => d.mode), deliveries.map((d) => d.state),
+      ...(more?.params ?? []),
     ],
   );
   return r.rows[0]!;
