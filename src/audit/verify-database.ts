@@ -10,14 +10,13 @@
  * window k-1's last hash. The first failing seq is the same as a sequential
  * check would name.
  */
+import { X509Certificate } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Queryable } from '../store/db.js';
-import type { AuditCheckpoint } from './audit-record.js';
 import { readChain, readCheckpoints } from './read-chain.js';
 import { verifyAuditChain, type VerifyReport } from './verify-chain.js';
 import { verifyCheckpoint } from './verify-checkpoint.js';
 import type { VerifyWorkerData, VerifyWorkerReply, VerifyWorkerRequest } from './verify-worker.js';
-import { X509Certificate } from 'node:crypto';
 import { HubError } from '../shared/hub-error.js';
 import { startWorker } from '../shared/start-worker.js';
 
@@ -124,23 +123,28 @@ function joinWindows(windows: Window[], reports: (VerifyReport | undefined)[], d
   const out: VerifyReport = { ok: true, entries: 0, checkpoints: data.checkpoints.length, redacted: 0 };
   const failures: { seq: bigint; reason: string }[] = [];
   let prev: VerifyReport | undefined;
+  // Windows in seq order: the first failure met (a join or inside a window) is the first failing seq.
   for (const r of reports) {
     if (r === undefined) break;
-    if (r.firstFailure) failures.push({ seq: BigInt(r.firstFailure.seq), reason: r.firstFailure.reason });
     if (prev?.lastHash !== undefined && r.firstPrevHash !== undefined && r.firstPrevHash !== prev.lastHash && r.firstSeq !== undefined) {
       failures.push({ seq: BigInt(r.firstSeq), reason: 'prev_hash does not match the previous entry' });
+      break;
     }
     out.entries += r.entries;
     out.firstSeq ??= r.firstSeq;
     if (r.lastSeq !== undefined) out.lastSeq = r.lastSeq;
     if (r.lastHash !== undefined) out.lastHash = r.lastHash;
     if (r.signedThrough !== undefined) out.signedThrough = r.signedThrough;
+    if (r.firstFailure) {
+      failures.push({ seq: BigInt(r.firstFailure.seq), reason: r.firstFailure.reason });
+      break;
+    }
     prev = r;
   }
   // Checkpoints past the head were in no window: entries were removed (or the checkpoint is forged).
   const head = windows[windows.length - 1]!.lastSeq;
   const ca = new X509Certificate(data.caCertPem);
-  for (const cp of data.checkpoints as AuditCheckpoint[]) {
+  for (const cp of data.checkpoints) {
     if (BigInt(cp.seq) <= head) continue;
     const bad = verifyCheckpoint(cp, ca);
     failures.push(bad ? { seq: BigInt(cp.seq), reason: bad } : { seq: head + 1n, reason: `entries missing: a checkpoint covers seq ${cp.seq}` });

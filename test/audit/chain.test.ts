@@ -188,11 +188,14 @@ for (const c of tamperCases) {
     await seedChain(tdb.db, sealer, 17);
     for (const mode of ['sequential', 'parallel'] as const) t.equal((await verifyDb(tdb, mode)).ok, true, `clean before (${mode})`);
     await tamper(tdb, c.sql);
+    const entries: number[] = [];
     for (const mode of ['sequential', 'parallel'] as const) {
       const report = await verifyDb(tdb, mode);
       t.equal(report.ok, false, mode);
       t.equal(report.firstFailure?.seq, c.seq, `${mode}: ${report.firstFailure?.reason ?? 'no failure'}`);
+      entries.push(report.entries);
     }
+    t.equal(entries[1], entries[0], 'both count the entries verified before the failure');
   });
 }
 
