@@ -31,6 +31,13 @@ function resolve(argv: string[]): { entry: CommandEntry; rest: string[] } | null
   return best;
 }
 
+/** A bad command line (unknown option, missing value, wrong arguments): answered with the command's help and exit 2. */
+function isUsageError(e: unknown): boolean {
+  if (isHubError(e)) return e.code === 'cli.usage';
+  const code = (e as { code?: unknown } | null)?.code;
+  return e instanceof Error && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.stdout.write(usage());
@@ -59,6 +66,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     return await cmd.run(found.rest, io);
   } catch (e) {
+    if (isUsageError(e)) {
+      io.stderr.write(`edoc-hub ${found.entry.name}: ${(e as Error).message}\n\n${cmd.help.endsWith('\n') ? cmd.help : `${cmd.help}\n`}`);
+      return 2;
+    }
     if (isHubError(e)) {
       io.stderr.write(`edoc-hub ${found.entry.name}: ${e.message} [${e.code}]\n`);
       return 1;

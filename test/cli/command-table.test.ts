@@ -34,5 +34,14 @@ t.test('the dispatcher: --help per command, unknown commands, groups', async (t)
   t.equal(group.code, 2);
   t.match(group.out, /certs init/);
   t.equal((await run([])).code, 2, 'no command: usage and exit 2');
+  for (const entry of commands) {
+    const bad = await run([...entry.name.split(' '), '--no-such-option']);
+    t.equal(bad.code, 2, `${entry.name}: an unknown option is a usage error`);
+    t.match(bad.err, new RegExp(`^edoc-hub ${entry.name}: .*no-such-option[\\s\\S]*Usage: edoc-hub ${entry.name}`), `${entry.name}: says what is wrong, then the usage`);
+    t.notMatch(bad.err, /\n\s+at /, `${entry.name}: no stack trace`);
+  }
+  const missing = await run(['send', 'file.xml', '--as']);
+  t.equal(missing.code, 2);
+  t.match(missing.err, /^edoc-hub send: Option '--as <value>' argument missing/);
   t.match((await run(['--version'])).out, /^edoc-hub \d/);
 });
