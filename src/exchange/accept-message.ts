@@ -15,6 +15,7 @@ import type { EdxmlMessage, StatusMessage } from '../edxml/types.js';
 import type { Agency } from '../directory/agency.js';
 import { getAgencies } from '../store/agency-repo.js';
 import type { Queryable } from '../store/db.js';
+import { advisoryKey } from '../store/advisory-key.js';
 import { findLatestDocument, findPrior, initialDeliveryState, insertMessage, type MessageRow, type PlannedDelivery } from '../store/message-repo.js';
 import { findDocumentBetween, insertBusinessStatus } from '../store/status-repo.js';
 import { appendAuditEvent, auditEventWrites, type AuditEventInput } from '../audit/append-event.js';
@@ -139,9 +140,8 @@ async function linkOriginal(q: Queryable, m: EdxmlMessage, sameId: MessageRow | 
 async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer, opts: AcceptOptions): Promise<{ row: MessageRow; duplicate: boolean; pushIds: string[] }> {
   const m = c.message;
   const from = m.from.organId;
+  // Submissions under one (sender, DocumentId) run one at a time (the lock), so the duplicate and conflict checks hold.
   return deps.db.tx(async (q) => {
-    // Serialise submissions under one (sender, DocumentId) so the duplicate and conflict checks hold.
-    await q.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [from, m.documentId]);
     const prior = await findPrior(q, from, m.kind, m.documentId, c.sha256);
     if (prior.duplicate) return { row: prior.duplicate, duplicate: true, pushIds: [] };
 
@@ -208,7 +208,7 @@ async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer, opts: Accep
       });
     }
     return { row, duplicate: false, pushIds: deliveries.filter((d) => d.mode === 'push').map((d) => d.id) };
-  });
+  }, { lock: advisoryKey('accept', from, m.documentId) });
 }
 
 /** The log entries of an accepted submission: accepted, one queued per delivery, and its link or routed status. */

@@ -12,6 +12,7 @@ import { readEdxmlDocument } from '../edxml/read-edxml.js';
 import { signEdxml } from '../pki/xmldsig/sign-edxml.js';
 import { auditEventWrites } from '../audit/append-event.js';
 import { getAgencies } from '../store/agency-repo.js';
+import { advisoryKey } from '../store/advisory-key.js';
 import type { DeliveryRow } from '../store/delivery-repo.js';
 import { getMessage, initialDeliveryState, insertMessage } from '../store/message-repo.js';
 import type { ExchangeDeps } from './exchange-deps.js';
@@ -39,8 +40,8 @@ export async function notifySender(deps: ExchangeDeps, delivery: DeliveryRow, re
   const verdict = deps.signatures.checkHubSigned(doc, message);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
 
+  // One notice per delivery: the lock makes the check-then-insert below safe across processes.
   const id = await deps.db.tx(async (q) => {
-    await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`notice:${delivery.id}`]);
     const existing = await q.query<{ id: string }>("SELECT id FROM messages WHERE generated_by_hub AND summary->>'noticeForDelivery' = $1", [delivery.id]);
     if (existing.rows[0]) return null;
     const messageId = timeOrderedId();
@@ -81,7 +82,7 @@ export async function notifySender(deps: ExchangeDeps, delivery: DeliveryRow, re
       ]),
     );
     return { messageId, push: d.mode === 'push' ? [d.id] : [] };
-  });
+  }, { lock: advisoryKey('notice', delivery.id) });
   if (!id) return null;
   deps.scheduler.schedulePush(id.push);
   deps.log.info({ messageId: id.messageId, deliveryId: delivery.id, sender: original.from_organ }, 'sender notified of a failed delivery');

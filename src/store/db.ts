@@ -24,9 +24,23 @@ export interface MoreWrites {
   params: unknown[];
 }
 
+export interface TxOptions {
+  /**
+   * A transaction-scoped advisory lock (see `advisoryKey`) taken in the same
+   * round trip as BEGIN, before `fn` runs: transactions with the same key run
+   * one after the other.
+   */
+  lock?: bigint;
+}
+
 export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** Runs fn in one transaction (READ COMMITTED); commits when it resolves, rolls back when it throws. */
-  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  tx<T>(fn: (q: Queryable) => Promise<T>, opts?: TxOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+/** The statement(s) that open a transaction: BEGIN, and the lock when there is one (a number, so no quoting). */
+export function beginSql(opts?: TxOptions): string {
+  return opts?.lock === undefined ? 'BEGIN' : `BEGIN; SELECT pg_advisory_xact_lock(${BigInt.asIntN(64, opts.lock).toString()})`;
 }

@@ -3,7 +3,7 @@
  */
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { Db, Queryable, QueryResult } from './db.js';
+import { beginSql, type Db, type Queryable, type QueryResult, type TxOptions } from './db.js';
 import type { Listenable } from './listenable.js';
 
 export interface PgDbOptions {
@@ -45,7 +45,7 @@ export function createPgDb(opts: PgDbOptions): Db & Listenable {
     async query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
       return asResult<R>(await pool.query(toQuery(sql, params)));
     },
-    async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    async tx<T>(fn: (q: Queryable) => Promise<T>, opts?: TxOptions): Promise<T> {
       const client = await pool.connect();
       const q: Queryable = {
         async query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
@@ -53,7 +53,8 @@ export function createPgDb(opts: PgDbOptions): Db & Listenable {
         },
       };
       try {
-        await client.query('BEGIN');
+        // Parameterless, so the simple protocol sends BEGIN and the lock together.
+        await client.query(beginSql(opts));
         const out = await fn(q);
         await client.query('COMMIT');
         client.release();

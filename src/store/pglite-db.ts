@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { PGlite, types } from '@electric-sql/pglite';
-import type { Db, Queryable, QueryResult } from './db.js';
+import { beginSql, type Db, type Queryable, type QueryResult, type TxOptions } from './db.js';
 import type { Listenable } from './listenable.js';
 import { createAsyncMutex } from './async-mutex.js';
 
@@ -51,9 +51,9 @@ export async function createPgliteDb(opts: PgliteDbOptions): Promise<Db & Listen
     query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
       return mutex.run(() => run<R>(pglite, sql, params));
     },
-    tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    tx<T>(fn: (q: Queryable) => Promise<T>, opts?: TxOptions): Promise<T> {
       return mutex.run(async () => {
-        await pglite.exec('BEGIN');
+        await pglite.exec(beginSql(opts));
         try {
           const out = await fn(inner);
           await pglite.exec('COMMIT');

@@ -50,3 +50,30 @@ t.test('a "-- prepared: name" statement is a named prepared statement, same resu
     t.ok(names.rows.some((r) => r.name === 'test_add'), 'prepared on the connection');
   });
 });
+
+t.test('tx({ lock }): transactions with the same key run one after the other, other keys do not wait', async (t) => {
+  const { advisoryKey } = await import('../../src/store/advisory-key.js');
+  const tdb = await createTestDatabase();
+  t.teardown(tdb.drop);
+  const { db } = tdb;
+  t.equal(advisoryKey('a', 'b'), advisoryKey('a', 'b'));
+  t.not(advisoryKey('a', 'b'), advisoryKey('ab', ''), 'parts are kept apart');
+  const order: string[] = [];
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const first = db.tx(async (q) => {
+    order.push('first in');
+    await q.query('SELECT 1');
+    await held;
+    order.push('first out');
+  }, { lock: advisoryKey('k', '1') });
+  await new Promise((r) => setTimeout(r, 100));
+  const other = db.tx(async () => void order.push('other key'), { lock: advisoryKey('k', '2') });
+  const second = db.tx(async () => void order.push('second in'), { lock: advisoryKey('k', '1') });
+  await other;
+  await new Promise((r) => setTimeout(r, 200));
+  t.same(order, ['first in', 'other key'], 'the same key waits; another key does not');
+  release();
+  await Promise.all([first, second]);
+  t.same(order, ['first in', 'other key', 'first out', 'second in']);
+});
