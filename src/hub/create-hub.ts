@@ -12,6 +12,7 @@ import type { HubConfig } from '../config/config.js';
 import { openDb } from '../store/open-db.js';
 import { countAgencies, importDirectory } from '../store/agency-repo.js';
 import { loadDirectoryFile } from '../directory/load-directory-file.js';
+import type { DirectoryFile } from '../directory/agency.js';
 import { createTrustStore } from '../pki/trust-store.js';
 import { devPkiLayout } from '../pki/dev-pki-layout.js';
 import { checkRedis, producerConnection, workerConnection } from '../queue/redis-connection.js';
@@ -41,6 +42,8 @@ export interface Hub {
 
 export interface CreateHubOptions {
   log?: Logger;
+  /** The directory file, when the caller has read it already (imported into an empty database). */
+  directory?: DirectoryFile;
 }
 
 export async function createHub(config: HubConfig, opts: CreateHubOptions = {}): Promise<Hub> {
@@ -48,7 +51,7 @@ export async function createHub(config: HubConfig, opts: CreateHubOptions = {}):
   await checkRedis(config.redisUrl);
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
   if ((await countAgencies(db)) === 0) {
-    const dir = await loadDirectoryFile(config.directoryFile ?? undefined);
+    const dir = opts.directory ?? (await loadDirectoryFile(config.directoryFile ?? undefined));
     await db.tx((q) => importDirectory(q, dir));
     log.info({ agencies: dir.agencies.length, file: config.directoryFile ?? 'bundled demo directory' }, 'agency directory imported');
   }

@@ -47,7 +47,7 @@ const command: CliCommand = {
     const directory = await loadDirectoryFile(config.directoryFile ?? undefined);
     const { written } = initDevPki({ certsDir: config.certsDir, agencies: directory.agencies.map((a) => ({ organId: a.organId, name: a.name })) });
     if (written.length > 0) io.stderr.write(`edoc-hub: development certificates written to ${config.certsDir} (${written.length} files)\n`);
-    const hub = await createHub(config);
+    const hub = await createHub(config, { directory });
     let stopping = false;
     const stop = (signal: string): void => {
       if (stopping) return;
