@@ -12,7 +12,7 @@ export interface ReadChainRange {
   fromSeq?: string;
   /** Last seq (inclusive); default the head. */
   toSeq?: string;
-  /** Rows per query; default 2,000 (measured: smaller batches die young, larger ones cost the garbage collector more than the round trips save). */
+  /** Rows per query; default 2,000 (measured: a batch that size is garbage before the young generation fills; larger ones cost the garbage collector more than their saved round trips). */
   batchSize?: number;
 }
 
