@@ -46,8 +46,8 @@ t.test('agencies CLI', async (t) => {
   const agencies = (JSON.parse(listed.stdout) as { agencies: { organId: string; delivery: { mode: string } }[] }).agencies;
   t.same(agencies.find((a) => a.organId === 'T.01')?.delivery, { mode: 'push', endpoint: 'https://t01.example/in' });
   const bad = await runCli(['agencies', 'set', 'T.01', '--delivery', 'push', '--endpoint', 'http://plain'], env);
-  t.equal(bad.code, 1);
-  t.match(bad.stderr, /https/);
+  t.equal(bad.code, 2, 'a bad option value is a usage error');
+  t.match(bad.stderr, /https[\s\S]*Usage: edoc-hub agencies set/);
   writeFileSync(file, 'agencies:\n  - { organId: "bad id", name: x }\n');
   const invalid = await runCli(['agencies', 'import', file], env);
   t.equal(invalid.code, 1);
