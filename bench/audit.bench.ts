@@ -254,8 +254,9 @@ async function main(): Promise<void> {
     const template = documentTemplate();
     const avg = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
     const runs = { without: [] as number[], with: [] as number[] };
-    // Warm-up to the steady state: on a fresh database throughput falls for the first ~30 s
-    // (the messages outgrow PostgreSQL's shared buffers) and both sides must be measured past it.
+    // Warm-up to the steady state: on a fresh database throughput falls during the first ~30 s as
+    // the tables grow (cause not pinned down; 2 GB of shared_buffers changed nothing), and both
+    // sides must be measured past it.
     await acceptRate(withoutLog, template, 'warm', ACCEPT_WARMUP_SECONDS);
     // Alternating order (without, with, with, without, …): throughput drifts as the tables grow, and must not favour one side.
     for (let r = 0; r < 4; r++) {
