@@ -4,7 +4,7 @@
  * the receipt issuers), called as the clerk's agency, so a clerk sees exactly
  * what their agency's system would — and gets the same 404 for anything else.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubServices } from '../hub/hub-services.js';
 import { trackMessage, type Tracking } from '../exchange/track-message.js';
 import { fetchMessage } from '../exchange/inbox.js';
@@ -54,11 +54,15 @@ export function clerkRoutes(scope: FastifyInstance, s: HubServices, opts: Consol
     return out;
   }
 
-  scope.get('/sent', async (req, reply) => {
+  /** The clerk, the page cursor and the search of a sent/received list request. */
+  function listRequest(req: FastifyRequest): { session: ReturnType<typeof requireClerk>; before: string | null; search: SearchQuery } {
     const session = requireClerk(req);
     const q = queryStrings(req);
-    const before = q.before && CURSOR.test(q.before) ? q.before : null;
-    const search = searchQueryOf(q);
+    return { session, before: q.before && CURSOR.test(q.before) ? q.before : null, search: searchQueryOf(q) };
+  }
+
+  scope.get('/sent', async (req, reply) => {
+    const { session, before, search } = listRequest(req);
     const page = await searchSent(db, session.organId, toDocumentSearch(search, parseVnDate), before, opts.pageSize);
     const docs = await trackAll(session.organId, page.rows.map((r) => r.id));
     const ctx = pageContext(req);
@@ -66,10 +70,7 @@ export function clerkRoutes(scope: FastifyInstance, s: HubServices, opts: Consol
   });
 
   scope.get('/received', async (req, reply) => {
-    const session = requireClerk(req);
-    const q = queryStrings(req);
-    const before = q.before && CURSOR.test(q.before) ? q.before : null;
-    const search = searchQueryOf(q);
+    const { session, before, search } = listRequest(req);
     const page = await searchReceived(db, session.organId, toDocumentSearch(search, parseVnDate), before, opts.pageSize);
     const tracked = await trackAll(session.organId, page.rows.map((r) => r.message.id));
     const items = page.rows.map((r, i) => ({ deliveryId: r.deliveryId, tracking: tracked[i]! }));

@@ -1,6 +1,6 @@
 /** Small pieces of markup several console pages share: badges, search form, pager, CSRF field. */
 import { html, type SafeHtml } from './html.js';
-import { isMessageKey, type Translate } from './i18n.js';
+import { isMessageKey, type MessageKey, type Translate } from './i18n.js';
 import type { DocumentSearch } from '../store/search-repo.js';
 import type { SignatureVerdict } from '../pki/xmldsig/signature-verdict.js';
 
@@ -47,6 +47,11 @@ export function signatureText(t: Translate, v: SignatureVerdict | null | undefin
   return html`<span class="badge bad">${t('sig.invalid')}</span> <span class="muted">${v.reason} (${v.code})</span>`;
 }
 
+/** The badge of a document or copy past its Decision 28 deadline. */
+export function overdueBadge(t: Translate): SafeHtml {
+  return html`<span class="badge bad">${t('overdue.badge')}</span>`;
+}
+
 /** Search form values as they came from the query string. */
 export interface SearchQuery {
   documentId?: string;
@@ -81,6 +86,27 @@ export function pager(t: Translate, action: string, q: SearchQuery, next: string
     ${isFirst ? '' : html`<a href="${first}">${t('list.first')}</a>`}
     ${next ? html`<a href="${action}?${params.toString()}" rel="next">${t('list.next')}</a>` : ''}
   </nav>`;
+}
+
+/** The frame of the sent and received lists: search form, the table (or "nothing found"), pager. */
+export function documentList(
+  t: Translate,
+  list: { action: string; counterpartLabel: 'search.recipient' | 'search.sender'; title: MessageKey; columns: MessageKey[]; rows: SafeHtml[] },
+  q: SearchQuery,
+  next: string | null,
+  isFirst: boolean,
+): SafeHtml {
+  return html`${searchForm(t, list.action, q, list.counterpartLabel)}
+  ${
+    list.rows.length === 0
+      ? html`<p>${t('list.empty')}</p>`
+      : html`<table>
+    <caption class="muted">${t(list.title)}</caption>
+    <thead><tr>${list.columns.map((c) => html`<th scope="col">${t(c)}</th>`)}</tr></thead>
+    <tbody>${list.rows}</tbody>
+  </table>`
+  }
+  ${pager(t, list.action, q, next, isFirst)}`;
 }
 
 /** Only the filters a search can use, from query-string values. */

@@ -12,7 +12,7 @@ import type { EdocMessage } from '../edxml/types.js';
 import type { MessageHeaderView } from '../exchange/message-view.js';
 import { formatVnTime } from './format-time.js';
 import { isMessageKey, type MessageKey } from './i18n.js';
-import { csrfField, signatureText, stateBadge, statusBadge, statusLabel } from './console-widgets.js';
+import { csrfField, overdueBadge, signatureText, stateBadge, statusBadge, statusLabel } from './console-widgets.js';
 
 export interface DocumentPageData {
   tracking: Tracking;
@@ -163,7 +163,7 @@ export function renderDocumentPage(ctx: PageContext, d: DocumentPageData): SafeH
     ${d.tracking.recipients.map(
       (r) => html`<section class="recipient" data-recipient="${r.recipient}" aria-label="${r.recipient}">
         <h3>${r.recipient} ${stateBadge(t, r.delivery.state)}${r.businessStatus ? statusBadge(t, r.businessStatus) : ''}${
-          r.deadlines?.overdue ? html`<span class="badge bad">${t('overdue.badge')}</span>` : ''
+          r.deadlines?.overdue ? overdueBadge(t) : ''
         }</h3>
         <p class="muted">${[
           r.delivery.mode === 'push' ? html`${t('ev.attempts')}: ${r.delivery.attempts}` : null,

@@ -3,7 +3,7 @@ import { html, type SafeHtml } from './html.js';
 import type { PageContext } from './page-layout.js';
 import type { Tracking } from '../exchange/track-message.js';
 import { formatVnTime } from './format-time.js';
-import { pager, searchForm, stateBadge, statusBadge, type SearchQuery } from './console-widgets.js';
+import { documentList, overdueBadge, stateBadge, statusBadge, type SearchQuery } from './console-widgets.js';
 
 export interface ReceivedItem {
   deliveryId: string;
@@ -21,20 +21,20 @@ export function renderReceivedPage(ctx: PageContext, q: SearchQuery, items: Rece
       <td>${d.message.from}</td>
       <td>${d.message.code ?? ''}</td>
       <td><a href="/console/documents/${d.message.id}">${d.message.subject ?? d.message.documentId}</a><div class="muted">${d.message.documentId}</div></td>
-      <td>${mine ? stateBadge(t, mine.delivery.state) : ''}${mine?.businessStatus ? statusBadge(t, mine.businessStatus) : ''}${
-        overdue ? html`<span class="badge bad">${t('overdue.badge')}</span>` : ''
-      }</td>
+      <td>${mine ? stateBadge(t, mine.delivery.state) : ''}${mine?.businessStatus ? statusBadge(t, mine.businessStatus) : ''}${overdue ? overdueBadge(t) : ''}</td>
     </tr>`;
   });
-  return html`${searchForm(t, '/console/received', q, 'search.sender')}
-  ${
-    items.length === 0
-      ? html`<p>${t('list.empty')}</p>`
-      : html`<table>
-    <caption class="muted">${t('received.title')}</caption>
-    <thead><tr><th scope="col">${t('col.acceptedAt')}</th><th scope="col">${t('col.sender')}</th><th scope="col">${t('col.code')}</th><th scope="col">${t('col.subject')}</th><th scope="col">${t('col.state')}</th></tr></thead>
-    <tbody>${rows}</tbody>
-  </table>`
-  }
-  ${pager(t, '/console/received', q, next, isFirst)}`;
+  return documentList(
+    t,
+    {
+      action: '/console/received',
+      counterpartLabel: 'search.sender',
+      title: 'received.title',
+      columns: ['col.acceptedAt', 'col.sender', 'col.code', 'col.subject', 'col.state'],
+      rows,
+    },
+    q,
+    next,
+    isFirst,
+  );
 }

@@ -3,7 +3,7 @@ import { html, type SafeHtml } from './html.js';
 import type { PageContext } from './page-layout.js';
 import type { Tracking } from '../exchange/track-message.js';
 import { formatVnTime } from './format-time.js';
-import { pager, searchForm, stateBadge, statusBadge, type SearchQuery } from './console-widgets.js';
+import { documentList, overdueBadge, stateBadge, statusBadge, type SearchQuery } from './console-widgets.js';
 
 /** Renders the body of the Sent page from tracked documents (newest first). */
 export function renderSentPage(ctx: PageContext, q: SearchQuery, docs: Tracking[], next: string | null, isFirst: boolean): SafeHtml {
@@ -15,23 +15,17 @@ export function renderSentPage(ctx: PageContext, q: SearchQuery, docs: Tracking[
       <td>${d.message.code ?? ''}</td>
       <td><a href="/console/documents/${d.message.id}">${d.message.subject ?? d.message.documentId}</a>
         <div class="muted">${d.message.documentId}</div>
-        ${overdue ? html`<span class="badge bad">${t('overdue.badge')}</span>` : ''}</td>
+        ${overdue ? overdueBadge(t) : ''}</td>
       <td><ul class="recipients">${d.recipients.map(
-        (r) => html`<li data-recipient="${r.recipient}">${r.recipient}: ${stateBadge(t, r.delivery.state)}${r.businessStatus ? statusBadge(t, r.businessStatus) : ''}${
-          r.deadlines?.overdue ? html`<span class="badge bad">${t('overdue.badge')}</span>` : ''
-        }</li>`,
+        (r) => html`<li data-recipient="${r.recipient}">${r.recipient}: ${stateBadge(t, r.delivery.state)}${r.businessStatus ? statusBadge(t, r.businessStatus) : ''}${r.deadlines?.overdue ? overdueBadge(t) : ''}</li>`,
       )}</ul></td>
     </tr>`;
   });
-  return html`${searchForm(t, '/console/sent', q, 'search.recipient')}
-  ${
-    docs.length === 0
-      ? html`<p>${t('list.empty')}</p>`
-      : html`<table>
-    <caption class="muted">${t('sent.title')}</caption>
-    <thead><tr><th scope="col">${t('col.acceptedAt')}</th><th scope="col">${t('col.code')}</th><th scope="col">${t('col.subject')}</th><th scope="col">${t('col.recipients')}</th></tr></thead>
-    <tbody>${rows}</tbody>
-  </table>`
-  }
-  ${pager(t, '/console/sent', q, next, isFirst)}`;
+  return documentList(
+    t,
+    { action: '/console/sent', counterpartLabel: 'search.recipient', title: 'sent.title', columns: ['col.acceptedAt', 'col.code', 'col.subject', 'col.recipients'], rows },
+    q,
+    next,
+    isFirst,
+  );
 }
