@@ -2,11 +2,10 @@ import t from 'tap';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
 import { createTestDatabase } from '../helpers/test-db.js';
 import { appendAuditEvent } from '../../src/audit/append-event.js';
 import { createAuditSealer } from '../../src/audit/sealer.js';
-import { main } from '../../src/cli/run-cli.js';
+import { runCliInProcess } from '../helpers/run-cli.js';
 import { makeTestPki } from './fixtures/test-pki.js';
 
 const pki = makeTestPki();
@@ -23,62 +22,44 @@ for (let i = 0; i < 10; i++) {
 await sealer.sealOnce();
 await sealer.checkpointNow();
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const sink = (f: (s: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        f(chunk.toString());
-        cb();
-      },
-    });
-  const code = await main(args, {
-    stdout: sink((s) => (out += s)),
-    stderr: sink((s) => (err += s)),
-    stdin: new PassThrough(),
-    env: { DATABASE_URL: tdb.url, EDOC_CERTS_DIR: dir, EDOC_HOME: dir },
-    cwd: dir,
-  });
-  return { code, out, err };
-}
+const cli = (args: string[]) => runCliInProcess(args, { env: { DATABASE_URL: tdb.url, EDOC_CERTS_DIR: dir, EDOC_HOME: dir }, cwd: dir });
 
 t.test('audit export then audit verify --file', async (t) => {
   const help = await cli(['audit', 'export', '--help']);
   t.equal(help.code, 0);
-  t.match(help.out, /--organ ID/);
+  t.match(help.stdout, /--organ ID/);
   t.equal((await cli(['audit', 'export', '--format', 'xml'])).code, 2);
   t.equal((await cli(['audit', 'export', '--type', 'nope'])).code, 2);
 
   const r = await cli(['audit', 'export', '--out', 'all.ndjson', '--auditor', 'kt']);
-  t.equal(r.code, 0, r.err);
+  t.equal(r.code, 0, r.stderr);
   const v = await cli(['audit', 'verify', '--file', 'all.ndjson', '--ca', 'ca.pem']);
-  t.equal(v.code, 0, v.out + v.err);
-  t.equal(JSON.parse(v.out).ok, true);
+  t.equal(v.code, 0, v.stdout + v.stderr);
+  t.equal(JSON.parse(v.stdout).ok, true);
 
   const text = await readFile(path.join(dir, 'all.ndjson'), 'utf8');
   await writeFile(path.join(dir, 'bad.ndjson'), text.replace('"deliveryId":"d2"', '"deliveryId":"d9"'));
   const bad = await cli(['audit', 'verify', '--file', 'bad.ndjson']);
   t.equal(bad.code, 1);
-  t.same(JSON.parse(bad.out).firstFailure, { seq: '3', reason: 'hash does not match the content' });
+  t.same(JSON.parse(bad.stdout).firstFailure, { seq: '3', reason: 'hash does not match the content' });
 
   const csv = await cli(['audit', 'export', '--format', 'csv']);
   t.equal(csv.code, 0);
-  t.match(csv.out, /^kind,seq,prev_hash/);
+  t.match(csv.stdout, /^kind,seq,prev_hash/);
   t.equal((await cli(['audit', 'verify', '--file', 'missing.ndjson'])).code, 1);
 });
 
 t.test('audit verify against the database', async (t) => {
   let v = await cli(['audit', 'verify']);
-  t.equal(v.code, 0, v.out + v.err);
-  t.equal(JSON.parse(v.out).ok, true);
+  t.equal(v.code, 0, v.stdout + v.stderr);
+  t.equal(JSON.parse(v.stdout).ok, true);
   await tdb.db.tx(async (q) => {
     await q.query('SET LOCAL session_replication_role = replica');
     await q.query("UPDATE audit_events SET actor = 'Z' WHERE id = (SELECT event_id FROM audit_chain WHERE seq = 2)");
   });
   v = await cli(['audit', 'verify']);
   t.equal(v.code, 1);
-  t.equal(JSON.parse(v.out).firstFailure.seq, '2');
+  t.equal(JSON.parse(v.stdout).firstFailure.seq, '2');
 });
 
 t.test('audit verify and export on the embedded database (no DATABASE_URL)', async (t) => {
@@ -92,20 +73,10 @@ t.test('audit verify and export on the embedded database (no DATABASE_URL)', asy
   await s.checkpointNow();
   await db.close();
   const env = { EDOC_HOME: home, EDOC_CERTS_DIR: home, EDOC_DATA_DIR: 'var' };
-  const run = async (args: string[]) => {
-    let out = '';
-    const code = await main(args, {
-      stdout: new Writable({ write: (c: Buffer, _e, cb) => ((out += c.toString()), cb()) }),
-      stderr: new Writable({ write: (_c, _e, cb) => cb() }),
-      stdin: new PassThrough(),
-      env,
-      cwd: home,
-    });
-    return { code, out };
-  };
+  const run = (args: string[]) => runCliInProcess(args, { env, cwd: home });
   const v = await run(['audit', 'verify']);
-  t.equal(v.code, 0, v.out);
-  t.equal(JSON.parse(v.out).entries >= 5, true);
+  t.equal(v.code, 0, v.stdout);
+  t.equal(JSON.parse(v.stdout).entries >= 5, true);
   const e = await run(['audit', 'export', '--out', 'x.ndjson']);
   t.equal(e.code, 0);
   t.equal((await run(['audit', 'verify', '--file', 'x.ndjson'])).code, 0);

@@ -1,7 +1,6 @@
 import t from 'tap';
-import { PassThrough } from 'node:stream';
 import { commands } from '../../src/cli/commands/index.js';
-import { main } from '../../src/cli/run-cli.js';
+import { runCliInProcess } from '../helpers/run-cli.js';
 
 t.test('every command loads and has a full --help', async (t) => {
   t.ok(commands.length >= 20);
@@ -14,34 +13,25 @@ t.test('every command loads and has a full --help', async (t) => {
 });
 
 t.test('the dispatcher: --help per command, unknown commands, groups', async (t) => {
-  const run = async (args: string[]): Promise<{ code: number; out: string; err: string }> => {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (c: Buffer) => (out += c.toString()));
-    stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const code = await main(args, { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: process.cwd() });
-    return { code, out, err };
-  };
+  const run = (args: string[]) => runCliInProcess(args);
   const help = await run(['agencies', 'set', '--help']);
   t.equal(help.code, 0);
-  t.match(help.out, /^Usage: edoc-hub agencies set/);
+  t.match(help.stdout, /^Usage: edoc-hub agencies set/);
   const unknown = await run(['frobnicate']);
   t.equal(unknown.code, 2);
-  t.match(unknown.err, /unknown command "frobnicate"/);
+  t.match(unknown.stderr, /unknown command "frobnicate"/);
   const group = await run(['certs']);
   t.equal(group.code, 2);
-  t.match(group.out, /certs init/);
+  t.match(group.stdout, /certs init/);
   t.equal((await run([])).code, 2, 'no command: usage and exit 2');
   for (const entry of commands) {
     const bad = await run([...entry.name.split(' '), '--no-such-option']);
     t.equal(bad.code, 2, `${entry.name}: an unknown option is a usage error`);
-    t.match(bad.err, new RegExp(`^edoc-hub ${entry.name}: .*no-such-option[\\s\\S]*Usage: edoc-hub ${entry.name}`), `${entry.name}: says what is wrong, then the usage`);
-    t.notMatch(bad.err, /\n\s+at /, `${entry.name}: no stack trace`);
+    t.match(bad.stderr, new RegExp(`^edoc-hub ${entry.name}: .*no-such-option[\\s\\S]*Usage: edoc-hub ${entry.name}`), `${entry.name}: says what is wrong, then the usage`);
+    t.notMatch(bad.stderr, /\n\s+at /, `${entry.name}: no stack trace`);
   }
   const missing = await run(['send', 'file.xml', '--as']);
   t.equal(missing.code, 2);
-  t.match(missing.err, /^edoc-hub send: Option '--as <value>' argument missing/);
-  t.match((await run(['--version'])).out, /^edoc-hub \d/);
+  t.match(missing.stderr, /^edoc-hub send: Option '--as <value>' argument missing/);
+  t.match((await run(['--version'])).stdout, /^edoc-hub \d/);
 });

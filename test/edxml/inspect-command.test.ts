@@ -1,21 +1,11 @@
 /** `edoc-hub inspect` through the CLI dispatcher, in process, with captured output. */
 import t from 'tap';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli/run-cli.js';
+import { runCliInProcess } from '../helpers/run-cli.js';
 
 const fixtureDir = fileURLToPath(new URL('../fixtures/edxml/', import.meta.url));
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c: Buffer) => (stdout += c.toString()));
-  err.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await main(args, { stdout: out, stderr: err, stdin: new PassThrough(), env: {}, cwd: fixtureDir });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCliInProcess(args, { cwd: fixtureDir });
 
 t.test('a readable summary for a clerk', async (t) => {
   const r = await cli(['inspect', 'edoc-attachments-crlf-bom.edxml']);
