@@ -41,7 +41,8 @@ export interface VerifyReport {
   firstFailure?: { seq: string; reason: string };
 }
 
-function loadCa(pem: string): X509Certificate {
+/** The CA certificate, or `audit.bad_ca` when the PEM is not one. */
+export function loadCa(pem: string): X509Certificate {
   try {
     return new X509Certificate(pem);
   } catch (e) {

@@ -10,11 +10,10 @@
  * window k-1's last hash. The first failing seq is the same as a sequential
  * check would name.
  */
-import { X509Certificate } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Queryable } from '../store/db.js';
 import { readChain, readCheckpoints } from './read-chain.js';
-import { verifyAuditChain, type VerifyReport } from './verify-chain.js';
+import { loadCa, verifyAuditChain, type VerifyReport } from './verify-chain.js';
 import { verifyCheckpoint } from './verify-checkpoint.js';
 import type { VerifyWorkerData, VerifyWorkerReply, VerifyWorkerRequest } from './verify-worker.js';
 import { HubError } from '../shared/hub-error.js';
@@ -32,6 +31,8 @@ export interface VerifyDatabaseOptions {
 }
 
 export async function verifyAuditDatabase(q: Queryable, opts: VerifyDatabaseOptions): Promise<VerifyReport> {
+  // Up front: a bad CA is the caller's mistake (audit.bad_ca), not a failure of a worker reading the log.
+  loadCa(opts.caCertPem);
   const checkpoints = await readCheckpoints(q);
   const threads = opts.threads ?? availableParallelism();
   const windowSize = opts.windowSize ?? 50_000;
@@ -143,7 +144,7 @@ function joinWindows(windows: Window[], reports: (VerifyReport | undefined)[], d
   }
   // Checkpoints past the head were in no window: entries were removed (or the checkpoint is forged).
   const head = windows[windows.length - 1]!.lastSeq;
-  const ca = new X509Certificate(data.caCertPem);
+  const ca = loadCa(data.caCertPem);
   for (const cp of data.checkpoints) {
     if (BigInt(cp.seq) <= head) continue;
     const bad = verifyCheckpoint(cp, ca);

@@ -199,6 +199,17 @@ for (const c of tamperCases) {
   });
 }
 
+t.test('a bad CA certificate is audit.bad_ca in both modes', async (t) => {
+  const { tdb, sealer } = await fresh(t, { every: 10 });
+  await seedChain(tdb.db, sealer, 9);
+  for (const parallel of [false, true]) {
+    await t.rejects(
+      verifyAuditDatabase(tdb.db, { caCertPem: 'not a certificate', ...(parallel ? { databaseUrl: tdb.url, threads: 2, windowSize: 4 } : { threads: 1 }) }),
+      { code: 'audit.bad_ca' },
+    );
+  }
+});
+
 t.test('the parallel check gives the same report as the sequential one', async (t) => {
   const { tdb, sealer } = await fresh(t, { every: 10 });
   await seedChain(tdb.db, sealer, 37);
