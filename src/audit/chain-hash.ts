@@ -9,8 +9,6 @@ export const GENESIS_HASH = '0'.repeat(64);
 const HEX64 = /^[0-9a-f]{64}$/;
 const str = JSON.stringify;
 const strOrNull = (v: string | null): string => (v === null ? 'null' : str(v));
-/** An array of strings serialises canonically as JSON.stringify does; anything else takes the generic walk. */
-const organsJson = (a: string[]): string => (Array.isArray(a) && a.every((x) => typeof x === 'string') ? str(a) : canonicalJson(a));
 
 /**
  * The canonical JSON of a record: identical to `canonicalJson(record)` for a
@@ -21,7 +19,7 @@ export function canonicalRecord(r: AuditRecord): string {
   return (
     `{"actor":${str(r.actor)},"at":${str(r.at)},"data":${canonicalJson(r.data)},"deliveryId":${strOrNull(r.deliveryId)},` +
     `"documentId":${strOrNull(r.documentId)},"eventId":${str(r.eventId)},"messageId":${strOrNull(r.messageId)},` +
-    `"organs":${organsJson(r.organs)},"seq":${str(r.seq)},"type":${str(r.type)}}`
+    `"organs":${canonicalJson(r.organs)},"seq":${str(r.seq)},"type":${str(r.type)}}`
   );
 }
 

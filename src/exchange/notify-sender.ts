@@ -13,8 +13,8 @@ import { signEdxml } from '../pki/xmldsig/sign-edxml.js';
 import { auditEventWrites } from '../audit/append-event.js';
 import { getAgencies } from '../store/agency-repo.js';
 import { advisoryKey } from '../store/advisory-key.js';
-import type { DeliveryRow } from '../store/delivery-repo.js';
-import { getMessage, initialDeliveryState, insertMessage } from '../store/message-repo.js';
+import { initialDeliveryState, type DeliveryRow } from '../store/delivery-repo.js';
+import { getMessage, insertMessage } from '../store/message-repo.js';
 import type { ExchangeDeps } from './exchange-deps.js';
 import { messageSummary } from './message-view.js';
 

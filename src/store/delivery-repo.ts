@@ -22,6 +22,11 @@ export interface DeliveryRow {
   ack_reason: string | null;
 }
 
+/** The state a new delivery starts in: a push waits for the worker, a pull is in the recipient's inbox. */
+export function initialDeliveryState(mode: 'pull' | 'push'): DeliveryState {
+  return mode === 'push' ? 'queued' : 'available';
+}
+
 const COLUMNS = `id, seq::text AS seq, message_id, recipient, mode, state, attempts, last_error, next_attempt_at, created_at,
   updated_at, delivered_at, fetched_at, acked_at, ack_result, ack_reason`;
 

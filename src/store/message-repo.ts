@@ -42,11 +42,6 @@ export interface PlannedDelivery {
   state: DeliveryState;
 }
 
-/** The state a new delivery starts in: a push waits for the worker, a pull is in the recipient's inbox. */
-export function initialDeliveryState(mode: 'pull' | 'push'): DeliveryState {
-  return mode === 'push' ? 'queued' : 'available';
-}
-
 /**
  * Inserts the message row, its exact bytes, its deliveries and `more` (e.g.
  * its log entries) in ONE statement: one round trip, all or nothing.
