@@ -30,10 +30,8 @@ import { noMetrics, type ExchangeDeps } from '../src/exchange/exchange-deps.js';
 import { loadConfig } from '../src/config/config.js';
 import { getAgencies, importDirectory, upsertAgency } from '../src/store/agency-repo.js';
 import { loadDirectoryFile } from '../src/directory/load-directory-file.js';
-import { createSignatureChecker } from '../src/hub/signature-checker.js';
+import { createExchangeDeps } from '../src/hub/create-exchange-deps.js';
 import { createTrustStore } from '../src/pki/trust-store.js';
-import { devPkiLayout } from '../src/pki/dev-pki-layout.js';
-import { loadHubSigner } from '../src/pki/receipts/hub-signer.js';
 import { ensureTestCerts, testLayout } from '../test/helpers/test-certs.js';
 
 const ADMIN_URL = process.env.EDOC_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -237,20 +235,15 @@ async function main(): Promise<void> {
     const g22 = (await getAgencies(db, [G22])).get(G22)!;
     await upsertAgency(db, { ...g22, signaturePolicy: 'lenient' });
     const config = loadConfig({ ...process.env, DATABASE_URL: url.toString(), EDOC_CERTS_DIR: certsDir });
-    const layout = devPkiLayout(certsDir);
-    const hubSigner = loadHubSigner(certsDir);
-    const withLog: ExchangeDeps = {
-      config,
+    const withLog = createExchangeDeps(config, {
       db,
       log: pino({ level: 'silent' }),
-      signatures: createSignatureChecker(createTrustStore({ trustDir: config.trustDir, crlDir: config.crlDir }), readFileSync(layout.signingCert, 'utf8')),
+      trust: createTrustStore({ trustDir: config.trustDir, crlDir: config.crlDir }),
       scheduler: { schedulePush() {} },
       metrics: noMetrics,
-      hubSigner,
-      hubSigningKeyPem: readFileSync(layout.signingKey, 'utf8'),
-    };
+    });
     const withoutLog: ExchangeDeps = { ...withLog, logAccepts: false };
-    const hubSealer = createAuditSealer({ db, signer: hubSigner, checkpointIntervalMs: 60_000, checkpointEveryEntries: 10_000 });
+    const hubSealer = createAuditSealer({ db, signer: withLog.hubSigner, checkpointIntervalMs: 60_000, checkpointEveryEntries: 10_000 });
     const template = documentTemplate();
     const avg = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
     const runs = { without: [] as number[], with: [] as number[] };

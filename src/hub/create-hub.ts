@@ -24,10 +24,8 @@ import { createAuditSealer, type AuditSealer } from '../audit/sealer.js';
 import { createHubMetrics } from '../observability/hub-metrics.js';
 import { createCallerResolver } from '../http/authenticate.js';
 import { buildApp } from '../http/build-app.js';
-import type { ExchangeDeps } from '../exchange/exchange-deps.js';
 import type { HubServices } from './hub-services.js';
-import { createSignatureChecker } from './signature-checker.js';
-import { loadHubSigner } from '../pki/receipts/hub-signer.js';
+import { createExchangeDeps } from './create-exchange-deps.js';
 import { notifySender } from '../exchange/notify-sender.js';
 import { purgeExpiredDocuments } from '../exchange/purge-expired.js';
 
@@ -63,17 +61,8 @@ export async function createHub(config: HubConfig, opts: CreateHubOptions = {}):
   const pushQueue = createPushQueue({ connection: redis, prefix: config.queuePrefix, attempts: config.delivery.attempts, backoffMs: config.delivery.backoffMs, log });
   metrics.setQueueDepthSource(() => pushQueue.counts());
 
-  const hubSigner = loadHubSigner(config.certsDir);
-  const exchange: ExchangeDeps = {
-    config,
-    hubSigner,
-    hubSigningKeyPem: readFileSync(layout.signingKey, 'utf8'),
-    db,
-    log,
-    signatures: createSignatureChecker(trust, readFileSync(layout.signingCert, 'utf8')),
-    scheduler: pushQueue,
-    metrics,
-  };
+  const exchange = createExchangeDeps(config, { db, log, trust, scheduler: pushQueue, metrics });
+  const hubSigner = exchange.hubSigner;
   const services: HubServices = { config, log, db, exchange, trust, callers: createCallerResolver(db, trust), metrics, pushQueue, redis };
 
   const runsApi = config.role !== 'worker';
