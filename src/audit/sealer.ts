@@ -83,9 +83,11 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
     if (added <= 0n) return false;
     if (!force && added < BigInt(opts.checkpointEveryEntries) && now().getTime() - last.at < opts.checkpointIntervalMs) return false;
     // A checkpoint's own event must not be the only news, or checkpoints would beget checkpoints.
+    // ORDER BY seq walks the chain's index from the checkpoint; without it the planner may
+    // scan the chain from its first row, which costs more the longer the chain grows.
     const news = await q.query(
       `SELECT 1 FROM audit_chain c JOIN audit_events e ON e.id = c.event_id
-       WHERE c.seq > $1 AND e.type <> 'audit.checkpoint' LIMIT 1`,
+       WHERE c.seq > $1 AND e.type <> 'audit.checkpoint' ORDER BY c.seq LIMIT 1`,
       [last.seq],
     );
     if (news.rowCount === 0) return false;
@@ -142,9 +144,11 @@ export function createAuditSealer(opts: AuditSealerOptions): AuditSealer {
       const limit = untilCp > 0 ? Math.min(batchSize, untilCp) : batchSize;
       const pending = await q.query<RecordRow>(
         // Not prepared: a generic plan for `> $2 … LIMIT $1` could scan the whole queue.
+        // The ids as an array, looked up by primary key: as a join, the planner hashes the
+        // whole event table for a batch of thousands, a cost that grows with the log.
         `SELECT ${RECORD_COLUMNS}
-         FROM (SELECT event_id FROM audit_pending WHERE event_id > $2 ORDER BY event_id LIMIT $1) p
-         JOIN audit_events e ON e.id = p.event_id
+         FROM audit_events e
+         WHERE e.id = ANY(ARRAY(SELECT event_id FROM audit_pending WHERE event_id > $2 ORDER BY event_id LIMIT $1))
          ORDER BY e.id`,
         [limit, afterId],
       );
