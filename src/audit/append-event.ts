@@ -83,11 +83,26 @@ export interface GuardStatement {
  * without a transaction's extra round trips. Resolves to whether it changed one.
  */
 export async function changeAndAppendAuditEvents(q: Queryable, guard: GuardStatement, events: readonly AuditEventInput[]): Promise<boolean> {
-  const sql = `-- prepared: audit_after_${guard.name}
-WITH guard AS (${guard.sql}), ${insertCtes(guard.params.length + 1, 'EXISTS (SELECT 1 FROM guard)')}
-SELECT (SELECT count(*) FROM guard)::int AS changed`;
-  const r = await q.query<{ changed: number }>(sql, [...guard.params, eventsJson(events)]);
-  return (r.rows[0]?.changed ?? 0) > 0;
+  return (await changeManyAndAppendAuditEvents(q, guard, events, 'any')).length > 0;
+}
+
+/**
+ * Like {@link changeAndAppendAuditEvents} for a guard that changes many rows
+ * and RETURNs their `id`: with `per: 'delivery'`, an event is appended only
+ * when the guard changed the delivery it names. Resolves to the changed ids.
+ */
+export async function changeManyAndAppendAuditEvents(
+  q: Queryable,
+  guard: GuardStatement,
+  events: readonly AuditEventInput[],
+  per: 'any' | 'delivery',
+): Promise<string[]> {
+  const condition = per === 'any' ? 'EXISTS (SELECT 1 FROM guard)' : 'x.delivery_id IN (SELECT id::text FROM guard)';
+  const sql = `-- prepared: audit_after_${guard.name}_${per}
+WITH guard AS (${guard.sql}), ${insertCtes(guard.params.length + 1, condition)}
+SELECT id::text AS id FROM guard`;
+  const r = await q.query<{ id: string }>(sql, [...guard.params, eventsJson(events)]);
+  return r.rows.map((row) => row.id);
 }
 
 function eventsJson(events: readonly AuditEventInput[]): string {

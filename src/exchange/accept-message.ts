@@ -16,11 +16,12 @@ import type { Agency } from '../directory/agency.js';
 import { getAgencies } from '../store/agency-repo.js';
 import type { Queryable } from '../store/db.js';
 import { advisoryKey } from '../store/advisory-key.js';
-import { findLatestDocument, findPrior, insertMessage, type MessageRow, type PlannedDelivery } from '../store/message-repo.js';
+import { findLatestDocument, findPriors, insertMessages, type MessageRow, type MessageToInsert, type PlannedDelivery } from '../store/message-repo.js';
 import { initialDeliveryState } from '../store/delivery-repo.js';
-import { findDocumentBetween, insertBusinessStatus } from '../store/status-repo.js';
+import { findDocumentBetween, insertBusinessStatus, type NewBusinessStatus } from '../store/status-repo.js';
 import { appendAuditEvent, auditEventWrites, type AuditEventInput } from '../audit/append-event.js';
 import type { ExchangeDeps } from './exchange-deps.js';
+import { createGroupCommit, type GroupCommit } from '../shared/group-commit.js';
 import type { SignatureVerdict } from '../pki/xmldsig/signature-verdict.js';
 import { messageSummary } from './message-view.js';
 
@@ -138,41 +139,97 @@ async function linkOriginal(q: Queryable, m: EdxmlMessage, sameId: MessageRow | 
   return sameId;
 }
 
-async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer, opts: AcceptOptions): Promise<{ row: MessageRow; duplicate: boolean; pushIds: string[] }> {
+/** A checked submission waiting for its transaction. */
+interface Pending {
+  c: Checked;
+  bytes: Buffer;
+  opts: AcceptOptions;
+}
+
+interface Committed {
+  row: MessageRow;
+  duplicate: boolean;
+  pushIds: string[];
+}
+
+/** Everything one accepted submission writes. */
+interface Planned {
+  index: number;
+  insert: MessageToInsert;
+  events: AuditEventInput[];
+  status: NewBusinessStatus | null;
+}
+
+/**
+ * Commits a batch of checked submissions in ONE transaction (see group commit):
+ * each is checked against what committed before (a resubmission gets the first
+ * answer, a reused DocumentId is a conflict), then every accepted message, its
+ * bytes, deliveries and log entries go in one statement. A refusal is that
+ * submission's outcome only; the others commit.
+ */
+async function commitBatch(deps: ExchangeDeps, items: readonly Pending[]): Promise<(Committed | Error)[]> {
+  // Submissions under one (sender, DocumentId) run one at a time (the locks), so the duplicate and conflict checks hold.
+  const locks = items.map(({ c }) => advisoryKey('accept', c.message.from.organId, c.message.documentId));
+  return deps.db.tx(async (q) => {
+    const priors = await findPriors(
+      q,
+      items.map(({ c }) => ({ from: c.message.from.organId, kind: c.message.kind, documentId: c.message.documentId, sha256: c.sha256 })),
+    );
+    const outcomes: (Committed | Error)[] = [];
+    const planned: Planned[] = [];
+    for (const [index, item] of items.entries()) {
+      const prior = priors[index]!;
+      if (prior.duplicate) {
+        outcomes[index] = { row: prior.duplicate, duplicate: true, pushIds: [] };
+        continue;
+      }
+      try {
+        planned.push(plan(index, item, await relatedMessage(q, item.c.message, prior.latestDocument)));
+      } catch (e) {
+        if (!isHubError(e)) throw e;
+        outcomes[index] = e;
+      }
+    }
+    const more = deps.logAccepts === false ? undefined : auditEventWrites(planned.flatMap((p) => p.events));
+    const rows = await insertMessages(q, planned.map((p) => p.insert), more);
+    for (const p of planned) {
+      // After the message: the status row refers to it.
+      if (p.status) await insertBusinessStatus(q, p.status);
+      const deliveries = p.insert.deliveries;
+      outcomes[p.index] = { row: rows.get(p.insert.message.id)!, duplicate: false, pushIds: deliveries.filter((d) => d.mode === 'push').map((d) => d.id) };
+    }
+    return outcomes;
+  }, { locks });
+}
+
+/** The message an accepted submission refers to; throws the refusal of a conflict or of a status about no known document. */
+async function relatedMessage(q: Queryable, m: EdxmlMessage, latestDocument: MessageRow | null): Promise<MessageRow | { id: string; from_organ: string } | null> {
+  if (m.kind === 'status') return statusTarget(q, m);
+  if (latestDocument && m.businessDocType === 0) {
+    throw new HubError(
+      'exchange.document_id_conflict',
+      `DocumentId ${m.documentId} was already used by ${m.from.organId} for different content (message ${latestDocument.id}); send it as an update (2), replacement (3) or recall (1)`,
+      { status: 409, element: 'DocumentId', details: { existingMessageId: latestDocument.id } },
+    );
+  }
+  return linkOriginal(q, m, latestDocument);
+}
+
+/** The rows and log entries of one accepted submission. */
+function plan(index: number, { c, bytes, opts }: Pending, related: { id: string } | null): Planned {
   const m = c.message;
   const from = m.from.organId;
-  // Submissions under one (sender, DocumentId) run one at a time (the lock), so the duplicate and conflict checks hold.
-  return deps.db.tx(async (q) => {
-    const prior = await findPrior(q, from, m.kind, m.documentId, c.sha256);
-    if (prior.duplicate) return { row: prior.duplicate, duplicate: true, pushIds: [] };
-
-    let related: MessageRow | { id: string; from_organ: string } | null;
-    if (m.kind === 'edoc') {
-      const previous = prior.latestDocument;
-      if (previous && m.businessDocType === 0) {
-        throw new HubError(
-          'exchange.document_id_conflict',
-          `DocumentId ${m.documentId} was already used by ${from} for different content (message ${previous.id}); send it as an update (2), replacement (3) or recall (1)`,
-          { status: 409, element: 'DocumentId', details: { existingMessageId: previous.id } },
-        );
-      }
-      related = await linkOriginal(q, m, previous);
-    } else {
-      related = await statusTarget(q, m);
-    }
-
-    const id = timeOrderedId();
-    const deliveries: PlannedDelivery[] = c.to.map((recipient) => {
-      const mode = c.recipients.get(recipient)!.delivery.mode;
-      return { id: timeOrderedId(), recipient, mode, state: initialDeliveryState(mode) };
-    });
-    const businessDocType = m.kind === 'edoc' ? m.businessDocType : null;
-    const statusCode = m.kind === 'status' ? m.statusCode : null;
-    const events = acceptanceEvents(c, id, bytes.length, deliveries, related, opts, { businessDocType, statusCode });
-    // The message, its bytes, its deliveries and its log entries: one statement, in the transaction.
-    const row = await insertMessage(
-      q,
-      {
+  const id = timeOrderedId();
+  const deliveries: PlannedDelivery[] = c.to.map((recipient) => {
+    const mode = c.recipients.get(recipient)!.delivery.mode;
+    return { id: timeOrderedId(), recipient, mode, state: initialDeliveryState(mode) };
+  });
+  const businessDocType = m.kind === 'edoc' ? m.businessDocType : null;
+  const statusCode = m.kind === 'status' ? m.statusCode : null;
+  return {
+    index,
+    insert: {
+      message: {
         id,
         kind: m.kind,
         from_organ: from,
@@ -193,23 +250,22 @@ async function commit(deps: ExchangeDeps, c: Checked, bytes: Buffer, opts: Accep
       },
       bytes,
       deliveries,
-      deps.logAccepts === false ? undefined : auditEventWrites(events),
-    );
-    // After the message: the status row refers to it.
-    if (m.kind === 'status' && related) {
-      await insertBusinessStatus(q, {
-        documentMessageId: related.id,
-        reporter: from,
-        statusCode: m.statusCode,
-        description: m.description ?? null,
-        staff: m.staffInfo ? { ...m.staffInfo } : null,
-        reportedAt: m.timestamp ?? null,
-        reportedAtIso: m.timestampIso ?? null,
-        statusMessageId: id,
-      });
-    }
-    return { row, duplicate: false, pushIds: deliveries.filter((d) => d.mode === 'push').map((d) => d.id) };
-  }, { lock: advisoryKey('accept', from, m.documentId) });
+    },
+    events: acceptanceEvents(c, id, bytes.length, deliveries, related, opts, { businessDocType, statusCode }),
+    status:
+      m.kind === 'status' && related
+        ? {
+            documentMessageId: related.id,
+            reporter: from,
+            statusCode: m.statusCode,
+            description: m.description ?? null,
+            staff: m.staffInfo ? { ...m.staffInfo } : null,
+            reportedAt: m.timestamp ?? null,
+            reportedAtIso: m.timestampIso ?? null,
+            statusMessageId: id,
+          }
+        : null,
+  };
 }
 
 /** The log entries of an accepted submission: accepted, one queued per delivery, and its link or routed status. */
@@ -298,6 +354,26 @@ async function statusTarget(q: Queryable, m: StatusMessage): Promise<{ id: strin
 }
 
 /**
+ * Each hub's group commit of accepted submissions: two transactions at a time
+ * (the rest of the hub keeps connections), up to 64 submissions each.
+ */
+const groupCommits = new WeakMap<ExchangeDeps, GroupCommit<Pending, Committed>>();
+
+function commits(deps: ExchangeDeps): GroupCommit<Pending, Committed> {
+  let g = groupCommits.get(deps);
+  if (!g) {
+    g = createGroupCommit<Pending, Committed>({
+      run: (items) => commitBatch(deps, items),
+      key: ({ c }) => `${c.message.from.organId}\u0000${c.message.documentId}`,
+      concurrency: 2,
+      maxBatch: 64,
+    });
+    groupCommits.set(deps, g);
+  }
+  return g;
+}
+
+/**
  * Accepts one submission from an authenticated agency. Throws a HubError for
  * every refusal (after logging it in the exchange log); nothing else is stored.
  */
@@ -305,7 +381,7 @@ export async function acceptMessage(deps: ExchangeDeps, callerOrganId: string, b
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   try {
     const checked = await check(deps, callerOrganId, bytes, sha256, opts);
-    const { row, duplicate, pushIds } = await commit(deps, checked, bytes, opts);
+    const { row, duplicate, pushIds } = await commits(deps).submit({ c: checked, bytes, opts });
     failpoint('accept.after-commit');
     if (!duplicate) {
       deps.metrics.accepted(row.kind);

@@ -2,9 +2,9 @@
  * Pull delivery: the recipient lists what waits for it, fetches the exact bytes
  * (which marks the delivery fetched) and acknowledges.
  */
-import { changeAndAppendAuditEvents } from '../audit/append-event.js';
+import { changeAndAppendAuditEvents, changeManyAndAppendAuditEvents, type AuditEventInput } from '../audit/append-event.js';
 import { markFetched } from '../store/delivery-repo.js';
-import { getMessageWithBytes, getMessages } from '../store/message-repo.js';
+import { getMessageBodies, getMessageWithBytes, getMessages, type MessageRow } from '../store/message-repo.js';
 import { HubError } from '../shared/hub-error.js';
 import type { Queryable } from '../store/db.js';
 import type { ExchangeDeps } from './exchange-deps.js';
@@ -26,6 +26,11 @@ export interface InboxPage {
 }
 
 export async function listInbox(q: Queryable, organId: string, after: string | null, limit: number): Promise<InboxPage> {
+  const { page } = await readInbox(q, organId, after, limit);
+  return page;
+}
+
+async function readInbox(q: Queryable, organId: string, after: string | null, limit: number): Promise<{ page: InboxPage; rows: Map<string, MessageRow> }> {
   const rows = await listInboxRows(q, organId, after, limit);
   const messages = await getMessages(q, [...new Set(rows.map((d) => d.message_id))]);
   const entries: InboxEntry[] = [];
@@ -34,7 +39,61 @@ export async function listInbox(q: Queryable, organId: string, after: string | n
     if (!m) continue;
     entries.push({ deliveryId: d.id, state: d.state as 'available' | 'fetched', cursor: d.seq, message: messageHeaderView(m) });
   }
-  return { entries, next: rows.length === limit ? (rows[rows.length - 1]?.seq ?? null) : null };
+  return { page: { entries, next: rows.length === limit ? (rows[rows.length - 1]?.seq ?? null) : null }, rows: messages };
+}
+
+export interface InboxEntryWithBytes extends InboxEntry {
+  /** The exact bytes as submitted, base64; null when retention purged them (the entry can still be acknowledged). */
+  bytes: string | null;
+}
+
+export interface InboxPageWithBytes {
+  entries: InboxEntryWithBytes[];
+  next: string | null;
+}
+
+/**
+ * A page of the inbox with each message's exact bytes, for recipients that
+ * poll: one request instead of one per message. Entries stop before `maxBytes`
+ * of documents (always at least one). Every delivery returned counts as
+ * fetched, recorded as with a single fetch, in one statement for the page.
+ */
+export async function fetchInbox(deps: ExchangeDeps, organId: string, after: string | null, limit: number, maxBytes: number): Promise<InboxPageWithBytes> {
+  const { page, rows } = await readInbox(deps.db, organId, after, limit);
+  const bodies = await getMessageBodies(deps.db, [...rows.keys()]);
+  const entries: InboxEntryWithBytes[] = [];
+  let total = 0;
+  for (const e of page.entries) {
+    const bytes = bodies.get(e.message.id) ?? null;
+    total += bytes?.length ?? 0;
+    if (entries.length > 0 && total > maxBytes) break;
+    entries.push({ ...e, bytes: bytes ? bytes.toString('base64') : null });
+  }
+  const next = entries.length < page.entries.length ? entries[entries.length - 1]!.cursor : page.next;
+  const firstFetches = entries.filter((e) => e.state === 'available' && e.bytes !== null);
+  if (firstFetches.length > 0) {
+    const fetched = await changeManyAndAppendAuditEvents(
+      deps.db,
+      markFetched(firstFetches.map((e) => e.deliveryId)),
+      firstFetches.map((e) => fetchedEvent(organId, rows.get(e.message.id)!, e.deliveryId)),
+      'delivery',
+    );
+    const now = new Set(fetched);
+    for (const e of entries) if (now.has(e.deliveryId)) e.state = 'fetched';
+  }
+  return { entries, next };
+}
+
+function fetchedEvent(organId: string, m: MessageRow, deliveryId: string): AuditEventInput {
+  return {
+    type: 'delivery.fetched',
+    actor: organId,
+    organs: [m.from_organ, organId],
+    messageId: m.id,
+    deliveryId,
+    documentId: m.document_id,
+    data: { recipient: organId },
+  };
 }
 
 /** The exact bytes of a message for its sender or a recipient; a recipient's first fetch is recorded. */
@@ -48,17 +107,7 @@ export async function fetchMessage(deps: ExchangeDeps, organId: string, id: stri
   const d = found.delivery;
   if (d && d.state === 'available') {
     // The state change and its log entry in one statement: atomic without a transaction's round trips.
-    await changeAndAppendAuditEvents(deps.db, markFetched(d.id), [
-      {
-        type: 'delivery.fetched',
-        actor: organId,
-        organs: [m.from_organ, organId],
-        messageId: m.id,
-        deliveryId: d.id,
-        documentId: m.document_id,
-        data: { recipient: organId },
-      },
-    ]);
+    await changeAndAppendAuditEvents(deps.db, markFetched([d.id]), [fetchedEvent(organId, m, d.id)]);
   }
   return { bytes: found.bytes, sha256: m.sha256, deliveryId: d?.id ?? null };
 }

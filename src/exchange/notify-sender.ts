@@ -82,7 +82,7 @@ export async function notifySender(deps: ExchangeDeps, delivery: DeliveryRow, re
       ]),
     );
     return { messageId, push: d.mode === 'push' ? [d.id] : [] };
-  }, { lock: advisoryKey('notice', delivery.id) });
+  }, { locks: [advisoryKey('notice', delivery.id)] });
   if (!id) return null;
   deps.scheduler.schedulePush(id.push);
   deps.log.info({ messageId: id.messageId, deliveryId: delivery.id, sender: original.from_organ }, 'sender notified of a failed delivery');

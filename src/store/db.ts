@@ -26,11 +26,12 @@ export interface MoreWrites {
 
 export interface TxOptions {
   /**
-   * A transaction-scoped advisory lock (see `advisoryKey`) taken in the same
-   * round trip as BEGIN, before `fn` runs: transactions with the same key run
-   * one after the other.
+   * Transaction-scoped advisory locks (see `advisoryKey`) taken in the same
+   * round trip as BEGIN, in ascending order (so two transactions never wait
+   * on each other in a cycle), before `fn` runs: transactions sharing a key
+   * run one after the other.
    */
-  lock?: bigint;
+  locks?: readonly bigint[];
 }
 
 export interface Db extends Queryable {
@@ -40,7 +41,8 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
-/** The statement(s) that open a transaction: BEGIN, and the lock when there is one (a number, so no quoting). */
+/** The statement(s) that open a transaction: BEGIN, and the locks when there are some (numbers, so no quoting). */
 export function beginSql(opts?: TxOptions): string {
-  return opts?.lock === undefined ? 'BEGIN' : `BEGIN; SELECT pg_advisory_xact_lock(${BigInt.asIntN(64, opts.lock).toString()})`;
+  const keys = [...new Set((opts?.locks ?? []).map((k) => BigInt.asIntN(64, k)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return ['BEGIN', ...keys.map((k) => `SELECT pg_advisory_xact_lock(${k.toString()})`)].join('; ');
 }

@@ -148,12 +148,12 @@ export async function deliveryStates(q: Queryable, recipient: string, ids: strin
   return new Map(r.rows.map((x) => [x.id, { state: x.state, ack_result: x.ack_result }]));
 }
 
-/** The statement that marks a recipient's first fetch (for use with changeAndAppendAuditEvents). */
-export function markFetched(deliveryId: string): { name: string; sql: string; params: unknown[] } {
+/** The statement that marks a recipient's first fetch of these deliveries (for use with changeAndAppendAuditEvents). */
+export function markFetched(deliveryIds: readonly string[]): { name: string; sql: string; params: unknown[] } {
   return {
     name: 'delivery_fetched',
     sql: `UPDATE deliveries SET state = 'fetched', fetched_at = COALESCE(fetched_at, now()), updated_at = now()
-           WHERE id = $1 AND state = 'available' RETURNING id`,
-    params: [deliveryId],
+           WHERE id = ANY($1::uuid[]) AND state = 'available' RETURNING id`,
+    params: [deliveryIds],
   };
 }

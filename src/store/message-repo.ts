@@ -42,60 +42,95 @@ export interface PlannedDelivery {
   state: DeliveryState;
 }
 
-/**
- * Inserts the message row, its exact bytes, its deliveries and `more` (e.g.
- * its log entries) in ONE statement: one round trip, all or nothing.
- */
-export async function insertMessage(q: Queryable, m: NewMessage, bytes: Buffer, deliveries: readonly PlannedDelivery[], more?: MoreWrites): Promise<MessageRow> {
-  const r = await q.query<MessageRow>(
-    `-- prepared: message_insert${more ? `_${more.name}` : ''}
-     WITH inserted AS (
-       INSERT INTO messages (id, kind, from_organ, recipients, document_id, business_doc_type, status_code, sha256, size,
-         subject, code_number, code_notation, priority, signature, summary, related_message_id, generated_by_hub)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
-       RETURNING ${COLUMNS}
-     ), body AS (
-       INSERT INTO message_bodies (message_id, bytes) SELECT id, $18 FROM inserted
-     ), planned AS (
-       INSERT INTO deliveries (id, message_id, recipient, mode, state)
-       SELECT d.id, inserted.id, d.recipient, d.mode, d.state
-         FROM inserted, unnest($19::uuid[], $20::text[], $21::text[], $22::text[]) AS d(id, recipient, mode, state)
-     )${more ? `, ${more.sql(23)}` : ''}
-     SELECT * FROM inserted`,
-    [
-      m.id, m.kind, m.from_organ, m.recipients, m.document_id, m.business_doc_type, m.status_code, m.sha256, m.size,
-      m.subject, m.code_number, m.code_notation, m.priority, JSON.stringify(m.signature), JSON.stringify(m.summary),
-      m.related_message_id, m.generated_by_hub, bytes,
-      deliveries.map((d) => d.id), deliveries.map((d) => d.recipient), deliveries.map((d) => d.mode), deliveries.map((d) => d.state),
-      ...(more?.params ?? []),
-    ],
-  );
-  return r.rows[0]!;
+/** A message to insert with its exact bytes and its planned deliveries. */
+export interface MessageToInsert {
+  message: NewMessage;
+  bytes: Buffer;
+  deliveries: readonly PlannedDelivery[];
 }
 
 /**
- * What a sender already sent under a DocumentId, in one query: the message with
- * exactly these bytes (a resubmission), and the newest document (the original
- * of a recall/update/replacement, or a conflict for a new one).
+ * Inserts the message rows, their exact bytes, their deliveries and `more`
+ * (e.g. their log entries) in ONE statement: one round trip, all or nothing,
+ * however many messages. Seq follows the order given.
  */
-export async function findPrior(
-  q: Queryable,
-  from: string,
-  kind: 'edoc' | 'status',
-  documentId: string,
-  sha256: string,
-): Promise<{ duplicate: MessageRow | null; latestDocument: MessageRow | null }> {
+export async function insertMessages(q: Queryable, items: readonly MessageToInsert[], more?: MoreWrites): Promise<Map<string, MessageRow>> {
+  if (items.length === 0) return new Map();
+  // The bytes travel as binary parameters, one each (as JSON they would double in size).
+  const bodies = items.map((_, i) => `$${3 + i}::bytea`).join(', ');
   const r = await q.query<MessageRow>(
-    `-- prepared: message_prior
-     SELECT ${COLUMNS} FROM messages
-      WHERE from_organ = $1 AND document_id = $3 AND (kind = 'edoc' OR (kind = $2 AND sha256 = $4))
-      ORDER BY seq DESC`,
-    [from, kind, documentId, sha256],
+    `-- prepared: messages_insert_${items.length}${more ? `_${more.name}` : ''}
+     WITH x AS MATERIALIZED (
+       SELECT * FROM json_to_recordset($1::json) AS x(ord int, id uuid, kind text, from_organ text, recipients text[], document_id text,
+         business_doc_type smallint, status_code text, sha256 text, size integer, subject text, code_number text, code_notation text,
+         priority smallint, signature jsonb, summary jsonb, related_message_id uuid, generated_by_hub boolean)
+     ), inserted AS (
+       INSERT INTO messages (id, kind, from_organ, recipients, document_id, business_doc_type, status_code, sha256, size,
+         subject, code_number, code_notation, priority, signature, summary, related_message_id, generated_by_hub)
+       SELECT id, kind, from_organ, recipients, document_id, business_doc_type, status_code, sha256, size,
+         subject, code_number, code_notation, priority, signature, summary, related_message_id, generated_by_hub
+         FROM x ORDER BY ord
+       RETURNING ${COLUMNS}
+     ), body AS (
+       INSERT INTO message_bodies (message_id, bytes)
+       SELECT inserted.id, b.bytes FROM unnest(ARRAY[${bodies}]) WITH ORDINALITY AS b(bytes, n)
+         JOIN x ON x.ord = b.n - 1 JOIN inserted ON inserted.id = x.id
+     ), planned AS (
+       INSERT INTO deliveries (id, message_id, recipient, mode, state)
+       SELECT d.id, inserted.id, d.recipient, d.mode, d.state
+         FROM json_to_recordset($2::json) AS d(ord int, id uuid, message_id uuid, recipient text, mode text, state text)
+         JOIN inserted ON inserted.id = d.message_id
+        ORDER BY d.ord
+     )${more ? `, ${more.sql(3 + items.length)}` : ''}
+     SELECT * FROM inserted`,
+    [
+      JSON.stringify(items.map(({ message: m }, ord) => ({ ord, ...m }))),
+      JSON.stringify(items.flatMap(({ message, deliveries }) => deliveries.map((d) => ({ ...d, message_id: message.id }))).map((d, ord) => ({ ord, ...d }))),
+      ...items.map((i) => i.bytes),
+      ...(more?.params ?? []),
+    ],
   );
-  return {
-    duplicate: r.rows.find((m) => m.kind === kind && m.sha256 === sha256) ?? null,
-    latestDocument: r.rows.find((m) => m.kind === 'edoc') ?? null,
-  };
+  return new Map(r.rows.map((m) => [m.id, m]));
+}
+
+/** {@link insertMessages} for one message. */
+export async function insertMessage(q: Queryable, m: NewMessage, bytes: Buffer, deliveries: readonly PlannedDelivery[], more?: MoreWrites): Promise<MessageRow> {
+  return (await insertMessages(q, [{ message: m, bytes, deliveries }], more)).get(m.id)!;
+}
+
+/** What a submission is checked against: its sender, kind, DocumentId and the hash of its bytes. */
+export interface PriorKey {
+  from: string;
+  kind: 'edoc' | 'status';
+  documentId: string;
+  sha256: string;
+}
+
+export interface Prior {
+  /** The message with exactly these bytes (a resubmission). */
+  duplicate: MessageRow | null;
+  /** The newest document under the DocumentId (the original of a recall/update/replacement, or a conflict for a new one). */
+  latestDocument: MessageRow | null;
+}
+
+/** What each sender already sent under each DocumentId, for many submissions in one query (answers in the keys' order). */
+export async function findPriors(q: Queryable, keys: readonly PriorKey[]): Promise<Prior[]> {
+  const r = await q.query<MessageRow & { k: number }>(
+    `-- prepared: message_priors
+     SELECT k.n::int AS k, ${COLUMNS_OF_M}
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS k(from_organ, kind, document_id, sha256, n)
+       JOIN messages m ON m.from_organ = k.from_organ AND m.document_id = k.document_id
+        AND (m.kind = 'edoc' OR (m.kind = k.kind AND m.sha256 = k.sha256))
+      ORDER BY m.seq DESC`,
+    [keys.map((k) => k.from), keys.map((k) => k.kind), keys.map((k) => k.documentId), keys.map((k) => k.sha256)],
+  );
+  return keys.map((key, i) => {
+    const rows: MessageRow[] = r.rows.filter((row) => row.k === i + 1).map(({ k: _k, ...m }) => m);
+    return {
+      duplicate: rows.find((m) => m.kind === key.kind && m.sha256 === key.sha256) ?? null,
+      latestDocument: rows.find((m) => m.kind === 'edoc') ?? null,
+    };
+  });
 }
 
 export async function getMessage(q: Queryable, id: string): Promise<MessageRow | null> {
@@ -142,6 +177,16 @@ export async function purgeBodies(q: Queryable, before: Date, limit: number): Pr
     [before, limit],
   );
   return r.rows;
+}
+
+/** The exact bytes of these messages (null once purged by retention). */
+export async function getMessageBodies(q: Queryable, ids: readonly string[]): Promise<Map<string, Buffer | null>> {
+  if (ids.length === 0) return new Map();
+  const r = await q.query<{ message_id: string; bytes: Uint8Array | null }>(
+    `-- prepared: message_bodies_by_ids\nSELECT message_id, bytes FROM message_bodies WHERE message_id = ANY($1::uuid[])`,
+    [ids],
+  );
+  return new Map(r.rows.map((b) => [b.message_id, b.bytes ? Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength) : null]));
 }
 
 export async function getMessages(q: Queryable, ids: string[]): Promise<Map<string, MessageRow>> {

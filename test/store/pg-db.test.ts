@@ -51,7 +51,7 @@ t.test('a "-- prepared: name" statement is a named prepared statement, same resu
   });
 });
 
-t.test('tx({ lock }): transactions with the same key run one after the other, other keys do not wait', async (t) => {
+t.test('tx({ locks }): transactions with the same key run one after the other, other keys do not wait', async (t) => {
   const { advisoryKey } = await import('../../src/store/advisory-key.js');
   const tdb = await createTestDatabase();
   t.teardown(tdb.drop);
@@ -66,10 +66,10 @@ t.test('tx({ lock }): transactions with the same key run one after the other, ot
     await q.query('SELECT 1');
     await held;
     order.push('first out');
-  }, { lock: advisoryKey('k', '1') });
+  }, { locks: [advisoryKey('k', '1')] });
   await new Promise((r) => setTimeout(r, 100));
-  const other = db.tx(async () => void order.push('other key'), { lock: advisoryKey('k', '2') });
-  const second = db.tx(async () => void order.push('second in'), { lock: advisoryKey('k', '1') });
+  const other = db.tx(async () => void order.push('other key'), { locks: [advisoryKey('k', '2')] });
+  const second = db.tx(async () => void order.push('second in'), { locks: [advisoryKey('k', '1')] });
   await other;
   await new Promise((r) => setTimeout(r, 200));
   t.same(order, ['first in', 'other key'], 'the same key waits; another key does not');

@@ -1,7 +1,7 @@
 /** Agency API for recipients that poll: inbox and acknowledgements. */
 import type { FastifyInstance } from 'fastify';
 import type { HubServices } from '../../hub/hub-services.js';
-import { listInbox } from '../../exchange/inbox.js';
+import { fetchInbox, listInbox } from '../../exchange/inbox.js';
 import { acknowledgeDeliveries, acknowledgeDelivery } from '../../exchange/acknowledge-delivery.js';
 import { deliveryView } from '../../exchange/message-view.js';
 import { requireAgency } from '../require-caller.js';
@@ -17,19 +17,29 @@ const ackBody = {
   },
 } as const;
 
+/** Documents per inbox page with bytes: bounded so a page of large documents stays a sensible response. */
+const INBOX_PAGE_MAX_BYTES = 8 * 1024 * 1024;
+
 export function inboxRoutes(app: FastifyInstance, s: HubServices): void {
   app.get(
     '/v1/inbox',
     {
       schema: {
         summary: "Deliveries waiting for the caller's acknowledgement, oldest first (stable cursor)",
+        description:
+          'With `include=bytes` each entry also carries `bytes`, the exact submitted bytes in base64, and counts as fetched: ' +
+          'a polling system takes a page of documents in one request. Such a page stops before 8 MiB of documents (at least one entry); `next` continues it.',
         tags: ['agency'],
-        querystring: pageQuery,
+        querystring: {
+          ...pageQuery,
+          properties: { ...pageQuery.properties, include: { type: 'string', enum: ['bytes'], description: 'bytes: add each message\'s exact bytes (base64)' } },
+        },
       },
     },
     async (req) => {
       const organId = requireAgency(req);
-      const { after, limit } = req.query as { after?: string; limit?: number };
+      const { after, limit, include } = req.query as { after?: string; limit?: number; include?: 'bytes' };
+      if (include === 'bytes') return fetchInbox(s.exchange, organId, after ?? null, limit ?? 100, INBOX_PAGE_MAX_BYTES);
       return listInbox(s.db, organId, after ?? null, limit ?? 100);
     },
   );
