@@ -241,6 +241,7 @@ async function main(): Promise<void> {
   log(`phase 3: signing ${signedCount} documents with G22's key`);
   for (let i = 0; i < signedCount; i++) docs.push(signEdxml(nextDoc('s'), { keyPem, certPem, c14n: 'exclusive' }));
   await admin.query("UPDATE agencies SET signature_policy = 'required' WHERE organ_id = $1", [G22]);
+  await sleep(5_500); // the hub reads a directory change made elsewhere within 5 s
   const signedLat: number[] = [];
   const t3 = performance.now();
   let cursor = 0;

@@ -13,7 +13,6 @@ import { failpoint } from '../shared/failpoint.js';
 import { readEdxmlDocument } from '../edxml/read-edxml.js';
 import type { EdxmlMessage, StatusMessage } from '../edxml/types.js';
 import type { Agency } from '../directory/agency.js';
-import { getAgencies } from '../store/agency-repo.js';
 import type { Queryable } from '../store/db.js';
 import { advisoryKey } from '../store/advisory-key.js';
 import { findLatestDocument, findPriors, insertMessages, type MessageRow, type MessageToInsert, type PlannedDelivery } from '../store/message-repo.js';
@@ -89,7 +88,7 @@ async function check(deps: ExchangeDeps, callerOrganId: string, bytes: Buffer, s
     });
   }
   const to = uniqueInOrder(message.to);
-  const agencies = await getAgencies(deps.db, [from, ...to]);
+  const agencies = await deps.agencies.get([from, ...to]);
   const sender = agencies.get(from);
   if (!sender || !sender.active) {
     throw new HubError('exchange.unknown_sender', `the sending agency ${from} is not in the directory or not active`, { status: 403, organId: from });

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { HubConfig } from '../config/config.js';
 import type { Db } from '../store/db.js';
 import type { Agency } from '../directory/agency.js';
+import type { AgencyLookup } from '../directory/agency-cache.js';
 import type { EdxmlMessage } from '../edxml/types.js';
 import type { XmlDocument } from '../edxml/xml/tree.js';
 import type { SignatureVerdict } from '../pki/xmldsig/signature-verdict.js';
@@ -33,6 +34,8 @@ export interface ExchangeMetrics {
 export interface ExchangeDeps {
   config: HubConfig;
   db: Db;
+  /** The agency directory as the accept path reads it (cached for a few seconds). */
+  agencies: AgencyLookup;
   log: Logger;
   signatures: SignatureChecker;
   scheduler: DeliveryScheduler;

@@ -12,6 +12,7 @@ import { devPkiLayout } from '../pki/dev-pki-layout.js';
 import { loadHubSigner } from '../pki/receipts/hub-signer.js';
 import type { DeliveryScheduler, ExchangeDeps, ExchangeMetrics } from '../exchange/exchange-deps.js';
 import { createSignatureChecker } from './signature-checker.js';
+import { createAgencyCache } from '../directory/agency-cache.js';
 
 export function createExchangeDeps(
   config: HubConfig,
@@ -23,6 +24,7 @@ export function createExchangeDeps(
     hubSigner: loadHubSigner(config.certsDir),
     hubSigningKeyPem: readFileSync(layout.signingKey, 'utf8'),
     db: parts.db,
+    agencies: createAgencyCache(parts.db),
     log: parts.log,
     signatures: createSignatureChecker(parts.trust, readFileSync(layout.signingCert, 'utf8')),
     scheduler: parts.scheduler,

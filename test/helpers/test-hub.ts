@@ -116,6 +116,7 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
       const existing = (await getAgencies(tdb.db, [organId])).get(organId);
       await upsertAgency(tdb.db, agencyWithDefaults({ name: organId, ...existing, ...change, organId }));
       hub.services.callers.invalidate();
+      hub.services.exchange.agencies.invalidate();
     },
     async close() {
       await hub.close();
