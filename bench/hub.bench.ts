@@ -223,6 +223,13 @@ async function main(): Promise<void> {
   log(`phase 2: open loop at ${round(halfRate)} submissions/s for 20 s`);
   const halfLat: number[] = [];
   const inflight: Promise<void>[] = [];
+  // The hub's event-loop delay over this phase (prom-client resets its histogram at each scrape).
+  const eventLoop = async (): Promise<{ p50Ms: number; p99Ms: number; maxMs: number }> => {
+    const text = (await sender.request('GET', '/metrics')).body.toString();
+    const v = (name: string): number => round(Number(text.match(new RegExp(`^edoc_hub_process_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm'))?.[1] ?? NaN) * 1000);
+    return { p50Ms: v('p50'), p99Ms: v('p99'), maxMs: v('max') };
+  };
+  await eventLoop();
   const t2 = performance.now();
   for (let i = 0; performance.now() - t2 < 20_000; i++) {
     const due = t2 + (i * 1000) / halfRate;
@@ -231,6 +238,7 @@ async function main(): Promise<void> {
     inflight.push(submit(nextDoc('h'), halfLat));
   }
   await Promise.all(inflight);
+  const halfEventLoop = await eventLoop();
   halfLat.sort((a, b) => a - b);
 
   // Phase 3: signed documents under the "required" policy.
@@ -296,6 +304,8 @@ async function main(): Promise<void> {
     halfLoad: {
       targetPerSecond: round(halfRate),
       acceptLatencyMs: { p50: round(percentile(halfLat, 50), 2), p99: round(percentile(halfLat, 99), 2) },
+      /** How long the hub's event loop was held up: work that every request in flight waits behind. */
+      hubEventLoopDelayMs: halfEventLoop,
     },
     signedRequired: {
       documents: signedCount,

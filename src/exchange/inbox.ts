@@ -4,7 +4,7 @@
  */
 import { changeAndAppendAuditEvents, changeManyAndAppendAuditEvents, type AuditEventInput } from '../audit/append-event.js';
 import { markFetched } from '../store/delivery-repo.js';
-import { getMessageBodies, getMessageWithBytes, getMessages, type MessageRow } from '../store/message-repo.js';
+import { getMessageBodiesBase64, getMessageHeaders, getMessageWithBytes, type MessageHeaderRow } from '../store/message-repo.js';
 import { HubError } from '../shared/hub-error.js';
 import type { Queryable } from '../store/db.js';
 import type { ExchangeDeps } from './exchange-deps.js';
@@ -30,9 +30,9 @@ export async function listInbox(q: Queryable, organId: string, after: string | n
   return page;
 }
 
-async function readInbox(q: Queryable, organId: string, after: string | null, limit: number): Promise<{ page: InboxPage; rows: Map<string, MessageRow> }> {
+async function readInbox(q: Queryable, organId: string, after: string | null, limit: number): Promise<{ page: InboxPage; rows: Map<string, MessageHeaderRow> }> {
   const rows = await listInboxRows(q, organId, after, limit);
-  const messages = await getMessages(q, [...new Set(rows.map((d) => d.message_id))]);
+  const messages = await getMessageHeaders(q, [...new Set(rows.map((d) => d.message_id))]);
   const entries: InboxEntry[] = [];
   for (const d of rows) {
     const m = messages.get(d.message_id);
@@ -60,14 +60,14 @@ export interface InboxPageWithBytes {
  */
 export async function fetchInbox(deps: ExchangeDeps, organId: string, after: string | null, limit: number, maxBytes: number): Promise<InboxPageWithBytes> {
   const { page, rows } = await readInbox(deps.db, organId, after, limit);
-  const bodies = await getMessageBodies(deps.db, [...rows.keys()]);
+  const bodies = await getMessageBodiesBase64(deps.db, [...rows.keys()]);
   const entries: InboxEntryWithBytes[] = [];
   let total = 0;
   for (const e of page.entries) {
     const bytes = bodies.get(e.message.id) ?? null;
-    total += bytes?.length ?? 0;
+    total += bytes === null ? 0 : e.message.size;
     if (entries.length > 0 && total > maxBytes) break;
-    entries.push({ ...e, bytes: bytes ? bytes.toString('base64') : null });
+    entries.push({ ...e, bytes });
   }
   const next = entries.length < page.entries.length ? entries[entries.length - 1]!.cursor : page.next;
   const firstFetches = entries.filter((e) => e.state === 'available' && e.bytes !== null);
@@ -84,7 +84,7 @@ export async function fetchInbox(deps: ExchangeDeps, organId: string, after: str
   return { entries, next };
 }
 
-function fetchedEvent(organId: string, m: MessageRow, deliveryId: string): AuditEventInput {
+function fetchedEvent(organId: string, m: MessageHeaderRow, deliveryId: string): AuditEventInput {
   return {
     type: 'delivery.fetched',
     actor: organId,

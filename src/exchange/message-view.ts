@@ -1,6 +1,6 @@
 /** The JSON views of messages and deliveries that the API and CLI show. */
 import type { EdxmlMessage } from '../edxml/types.js';
-import type { MessageRow } from '../store/message-repo.js';
+import type { MessageHeaderRow } from '../store/message-repo.js';
 import type { DeliveryRow } from '../store/delivery-repo.js';
 import type { SignatureVerdict } from '../pki/xmldsig/signature-verdict.js';
 
@@ -22,7 +22,7 @@ export interface MessageHeaderView {
   acceptedAt: string;
 }
 
-export function messageHeaderView(m: MessageRow): MessageHeaderView {
+export function messageHeaderView(m: MessageHeaderRow): MessageHeaderView {
   const code = [m.code_number, m.code_notation].filter(Boolean).join('/');
   return {
     id: m.id,

@@ -58,7 +58,7 @@ export async function insertMessages(q: Queryable, items: readonly MessageToInse
   if (items.length === 0) return new Map();
   // The bytes travel as binary parameters, one each (as JSON they would double in size).
   const bodies = items.map((_, i) => `$${3 + i}::bytea`).join(', ');
-  const r = await q.query<MessageRow>(
+  const r = await q.query<{ id: string; seq: string; accepted_at: Date }>(
     `-- prepared: messages_insert_${items.length}${more ? `_${more.name}` : ''}
      WITH x AS MATERIALIZED (
        SELECT * FROM json_to_recordset($1::json) AS x(ord int, id uuid, kind text, from_organ text, recipients text[], document_id text,
@@ -70,7 +70,7 @@ export async function insertMessages(q: Queryable, items: readonly MessageToInse
        SELECT id, kind, from_organ, recipients, document_id, business_doc_type, status_code, sha256, size,
          subject, code_number, code_notation, priority, signature, summary, related_message_id, generated_by_hub
          FROM x ORDER BY ord
-       RETURNING ${COLUMNS}
+       RETURNING id, seq::text AS seq, accepted_at
      ), body AS (
        INSERT INTO message_bodies (message_id, bytes)
        SELECT inserted.id, b.bytes FROM unnest(ARRAY[${bodies}]) WITH ORDINALITY AS b(bytes, n)
@@ -90,7 +90,14 @@ export async function insertMessages(q: Queryable, items: readonly MessageToInse
       ...(more?.params ?? []),
     ],
   );
-  return new Map(r.rows.map((m) => [m.id, m]));
+  // What the database decided (seq, time) joined to what was inserted: the rest need not travel back.
+  const inserted = new Map(r.rows.map((row) => [row.id, row]));
+  return new Map(
+    items.map(({ message }) => {
+      const row = inserted.get(message.id)!;
+      return [message.id, { ...message, seq: row.seq, accepted_at: row.accepted_at }];
+    }),
+  );
 }
 
 /** {@link insertMessages} for one message. */
@@ -179,19 +186,29 @@ export async function purgeBodies(q: Queryable, before: Date, limit: number): Pr
   return r.rows;
 }
 
-/** The exact bytes of these messages (null once purged by retention). */
-export async function getMessageBodies(q: Queryable, ids: readonly string[]): Promise<Map<string, Buffer | null>> {
+/**
+ * The exact bytes of these messages as base64 (null once purged by retention):
+ * encoded by the database, so they travel as the text a JSON answer carries
+ * rather than as hex twice their size.
+ */
+export async function getMessageBodiesBase64(q: Queryable, ids: readonly string[]): Promise<Map<string, string | null>> {
   if (ids.length === 0) return new Map();
-  const r = await q.query<{ message_id: string; bytes: Uint8Array | null }>(
-    `-- prepared: message_bodies_by_ids\nSELECT message_id, bytes FROM message_bodies WHERE message_id = ANY($1::uuid[])`,
+  const r = await q.query<{ message_id: string; base64: string | null }>(
+    `-- prepared: message_bodies_base64_by_ids
+SELECT message_id, translate(encode(bytes, 'base64'), E'\\n', '') AS base64 FROM message_bodies WHERE message_id = ANY($1::uuid[])`,
     [ids],
   );
-  return new Map(r.rows.map((b) => [b.message_id, b.bytes ? Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength) : null]));
+  return new Map(r.rows.map((b) => [b.message_id, b.base64]));
 }
 
-export async function getMessages(q: Queryable, ids: string[]): Promise<Map<string, MessageRow>> {
+/** A message row without its parsed summary: what lists show. */
+export type MessageHeaderRow = Omit<MessageRow, 'summary'>;
+
+const HEADER_COLUMNS = COLUMNS.replace(' summary,', '');
+
+export async function getMessageHeaders(q: Queryable, ids: string[]): Promise<Map<string, MessageHeaderRow>> {
   if (ids.length === 0) return new Map();
-  const r = await q.query<MessageRow>(`-- prepared: messages_by_ids\nSELECT ${COLUMNS} FROM messages WHERE id = ANY($1::uuid[])`, [ids]);
+  const r = await q.query<MessageHeaderRow>(`-- prepared: message_headers_by_ids\nSELECT ${HEADER_COLUMNS} FROM messages WHERE id = ANY($1::uuid[])`, [ids]);
   return new Map(r.rows.map((m) => [m.id, m]));
 }
 
