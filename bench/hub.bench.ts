@@ -197,6 +197,21 @@ async function main(): Promise<void> {
     const fields = readFileSync(`/proc/${hub.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   };
+  /** CPU seconds of the PostgreSQL backends serving the bench database (the server's shared processes are not counted). */
+  const backendCpu = async (): Promise<Map<number, number>> => {
+    const pids = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    const cpu = new Map<number, number>();
+    for (const { pid } of pids.rows) {
+      try {
+        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        cpu.set(pid, (Number(f[11]) + Number(f[12])) / 100);
+      } catch {
+        // a backend on another host, or gone
+      }
+    }
+    return cpu;
+  };
+  const pgBefore = await backendCpu();
   const cpuBefore = hubCpuSeconds();
   const acceptedBefore = accepted;
   const ackedBefore = acked;
@@ -213,6 +228,8 @@ async function main(): Promise<void> {
   );
   const s1 = (performance.now() - t1) / 1000;
   const cpuPeak = hubCpuSeconds() - cpuBefore;
+  let pgPeak = 0;
+  for (const [pid, after] of await backendCpu()) pgPeak += after - (pgBefore.get(pid) ?? 0);
   const peakAccepted = (accepted - acceptedBefore) / s1;
   const peakDelivered = (acked - ackedBefore) / s1;
   peakLat.sort((a, b) => a - b);
@@ -297,6 +314,8 @@ async function main(): Promise<void> {
       hubCpuSeconds: round(cpuPeak),
       /** Hub CPU per accepted document including its share of fetches and acks: a load-independent cost. */
       hubCpuMsPerAccepted: round((cpuPeak * 1000) / Math.max(1, accepted - acceptedBefore), 3),
+      /** The same for the PostgreSQL backends serving the hub (WAL writer and checkpointer not included). */
+      postgresBackendCpuMsPerAccepted: round((pgPeak * 1000) / Math.max(1, accepted - acceptedBefore), 3),
       acceptedPerSecond: round(peakAccepted),
       deliveriesAckedPerSecond: round(peakDelivered),
       acceptLatencyMs: { p50: round(percentile(peakLat, 50), 2), p99: round(percentile(peakLat, 99), 2) },
