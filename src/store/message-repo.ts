@@ -195,7 +195,7 @@ export async function getMessageBodiesBase64(q: Queryable, ids: readonly string[
   if (ids.length === 0) return new Map();
   const r = await q.query<{ message_id: string; base64: string | null }>(
     `-- prepared: message_bodies_base64_by_ids
-SELECT message_id, translate(encode(bytes, 'base64'), E'\\n', '') AS base64 FROM message_bodies WHERE message_id = ANY($1::uuid[])`,
+SELECT message_id, replace(encode(bytes, 'base64'), E'\\n', '') AS base64 FROM message_bodies WHERE message_id = ANY($1::uuid[])`,
     [ids],
   );
   return new Map(r.rows.map((b) => [b.message_id, b.base64]));
