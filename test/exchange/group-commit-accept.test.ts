@@ -55,3 +55,30 @@ t.test('concurrent submissions: batched, each answered as if alone', async (t) =
   const bytes = await hub.request(H41, 'GET', `/v1/messages/${inbox[7]!.message.id}`);
   t.ok(distinct.some((d) => d.equals(bytes.body)), 'the exact bytes of a batched message');
 });
+
+t.test("a batch's prior check reads messages by index on a long history", async (t) => {
+  const { createTestDatabase } = await import('../helpers/test-db.js');
+  const { findPriors } = await import('../../src/store/message-repo.js');
+  const tdb = await createTestDatabase();
+  t.teardown(tdb.drop);
+  await tdb.db.query(
+    `INSERT INTO messages (id, kind, from_organ, recipients, document_id, sha256, size, signature, summary)
+     SELECT gen_random_uuid(), 'edoc', '000.00.00.G' || lpad((g % 50)::text, 2, '0'), ARRAY['000.00.00.H41'], 'DOC-' || g, md5(g::text), 100, '{}', '{}'
+       FROM generate_series(1, 50000) g`,
+  );
+  await tdb.db.query('ANALYZE messages');
+  const seen: { sql: string; params: unknown[] }[] = [];
+  const recording = { query: (sql: string, params: unknown[] = []) => (seen.push({ sql, params }), tdb.db.query(sql, params)) };
+  const keys = [1, 777, 49_999, ...Array.from({ length: 45 }, (_, i) => i * 1_100 + 7)].map((g) => ({
+    from: `000.00.00.G${String(g % 50).padStart(2, '0')}`,
+    kind: 'edoc' as const,
+    documentId: `DOC-${g}`,
+    sha256: 'x',
+  }));
+  const priors = await findPriors(recording, keys);
+  t.equal(priors.filter((p) => p.latestDocument).length, 48, 'each earlier document found');
+  const plan = await tdb.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${seen[0]!.sql}`, seen[0]!.params);
+  const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+  t.notMatch(text, /Seq Scan on messages/, 'no sequential scan of messages');
+  t.match(text, /Index.*on messages/, 'messages read by index');
+});
