@@ -1,5 +1,8 @@
 import t from 'tap';
 import { fileURLToPath } from 'node:url';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startTestHub } from '../helpers/test-hub.js';
 import { runCli } from '../helpers/run-cli.js';
 import { TEST_CERTS_DIR } from '../helpers/test-certs.js';
@@ -36,6 +39,17 @@ t.test('send, inbox, fetch, ack and track from the command line', async (t) => {
   const refused = await runCli(['fetch', id, '--as', '000.00.00.H29', ...common]);
   t.equal(refused.code, 1, 'another agency gets an error and exit 1');
   t.match(refused.stderr, /exchange.not_found/);
+
+  // --save: the page's documents written to a folder, each delivery counted as fetched.
+  const dir = await mkdtemp(join(tmpdir(), 'edoc-inbox-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const saved = await runCli(['inbox', '--as', '000.00.00.H14', '--save', join(dir, 'in'), ...common]);
+  t.equal(saved.code, 0, saved.stderr);
+  const savedEntry = (JSON.parse(saved.stdout) as { entries: { state: string; file: string; bytes?: string; message: { id: string } }[] }).entries[0]!;
+  t.equal(savedEntry.file, join(dir, 'in', `${id}.edxml`), 'the listing names the file');
+  t.equal(savedEntry.bytes, undefined, 'and does not repeat the bytes');
+  t.equal(savedEntry.state, 'fetched');
+  t.ok((await readFile(savedEntry.file)).equals(await readFile(doc)), 'the exact bytes as sent');
 
   const missing = await runCli(['send', doc, ...common]);
   t.equal(missing.code, 1);

@@ -7,6 +7,7 @@
 import t from 'tap';
 import { buildEdoc } from '../../src/edxml/build-edxml.js';
 import { startTestHub } from '../helpers/test-hub.js';
+import type { Queryable } from '../../src/store/db.js';
 
 const G22 = '000.00.00.G22';
 const H41 = '000.00.00.H41';
@@ -68,7 +69,12 @@ t.test("a batch's prior check reads messages by index on a long history", async 
   );
   await tdb.db.query('ANALYZE messages');
   const seen: { sql: string; params: unknown[] }[] = [];
-  const recording = { query: (sql: string, params: unknown[] = []) => (seen.push({ sql, params }), tdb.db.query(sql, params)) };
+  const recording: Queryable = {
+    query<R>(sql: string, params: unknown[] = []) {
+      seen.push({ sql, params });
+      return tdb.db.query<R>(sql, params);
+    },
+  };
   const keys = [1, 777, 49_999, ...Array.from({ length: 45 }, (_, i) => i * 1_100 + 7)].map((g) => ({
     from: `000.00.00.G${String(g % 50).padStart(2, '0')}`,
     kind: 'edoc' as const,

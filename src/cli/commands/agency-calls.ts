@@ -3,7 +3,8 @@
  * and scripts. Each prints the hub's JSON answer (or the bytes, for fetch) and
  * exits 0 on a 2xx answer, 1 otherwise.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliCommand, CliIo } from '../command.js';
 import { callHub, hubClientOptions, type HubAnswer } from '../hub-client.js';
@@ -52,21 +53,39 @@ ${commonHelp}`,
 export const inbox: CliCommand = {
   name: 'inbox',
   summary: 'List deliveries waiting for an agency',
-  help: `Usage: edoc-hub inbox --as ORGANID [--after CURSOR] [--limit N]
+  help: `Usage: edoc-hub inbox --as ORGANID [--after CURSOR] [--limit N] [--save DIR]
 
 Lists what waits for the agency's acknowledgement, oldest first (GET /v1/inbox).
+With --save, takes the documents too (include=bytes: each counts as fetched)
+and writes each one's exact bytes to DIR/<message id>.edxml; the listing then
+names the file instead of carrying the bytes.
 
 Options:
   --after CURSOR     continue after this cursor (the "next" of the previous page)
   --limit N          page size (default 100, at most 1000)
+  --save DIR         write the documents of the page to DIR (created if missing)
 ${commonHelp}`,
   async run(args, io) {
-    const { values } = parseArgs({ args, options: { ...common, after: { type: 'string' }, limit: { type: 'string' } } });
+    const { values } = parseArgs({ args, options: { ...common, after: { type: 'string' }, limit: { type: 'string' }, save: { type: 'string' } } });
     const o = hubClientOptions(values, io.env, io.cwd);
     const q = new URLSearchParams();
     if (values.after) q.set('after', values.after);
     if (values.limit) q.set('limit', values.limit);
-    return print(io, await callHub(o, 'GET', `/v1/inbox${q.size ? `?${q}` : ''}`));
+    if (values.save) q.set('include', 'bytes');
+    const a = await callHub(o, 'GET', `/v1/inbox${q.size ? `?${q}` : ''}`);
+    if (!values.save || a.status !== 200) return print(io, a);
+    const dir = resolve(io.cwd, values.save);
+    await mkdir(dir, { recursive: true });
+    const page = JSON.parse(a.body.toString('utf8')) as { entries: { message: { id: string }; bytes: string | null; file?: string | null }[]; next: string | null };
+    for (const e of page.entries) {
+      // The id is the hub's UUID; basename() keeps a hostile answer from writing elsewhere.
+      const file = e.bytes === null ? null : join(dir, `${basename(e.message.id)}.edxml`);
+      if (file) await writeFile(file, Buffer.from(e.bytes!, 'base64'));
+      delete (e as { bytes?: string | null }).bytes;
+      e.file = file;
+    }
+    io.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
+    return 0;
   },
 };
 
