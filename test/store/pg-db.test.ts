@@ -77,3 +77,18 @@ t.test('tx({ locks }): transactions with the same key run one after the other, o
   await Promise.all([first, second]);
   t.same(order, ['first in', 'other key', 'first out', 'second in']);
 });
+
+t.test('tx({ locks }) takes several keys in ascending order, so crossed key lists do not deadlock', async (t) => {
+  const { beginSql } = await import('../../src/store/db.js');
+  t.equal(beginSql({ locks: [3n, -1n, 3n] }), 'BEGIN; SELECT pg_advisory_xact_lock(-1); SELECT pg_advisory_xact_lock(3)', 'sorted, each key once');
+  t.equal(beginSql(), 'BEGIN');
+  const tdb = await createTestDatabase();
+  t.teardown(tdb.drop);
+  const { db } = tdb;
+  // Many pairs of transactions taking the same two keys listed in opposite orders: all finish.
+  const runs = Array.from({ length: 20 }, (_, i) =>
+    db.tx(async (q) => void (await q.query('SELECT pg_sleep(0.005)')), { locks: i % 2 === 0 ? [11n, 22n] : [22n, 11n] }),
+  );
+  await Promise.all(runs);
+  t.pass('no deadlock');
+});

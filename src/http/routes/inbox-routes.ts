@@ -25,7 +25,7 @@ export function inboxRoutes(app: FastifyInstance, s: HubServices): void {
     '/v1/inbox',
     {
       schema: {
-        summary: "Deliveries waiting for the caller's acknowledgement, oldest first (stable cursor)",
+        summary: "Deliveries waiting for the caller's acknowledgement, oldest first, with a cursor for the next page",
         description:
           'With `include=bytes` each entry also carries `bytes`, the exact submitted bytes in base64, and counts as fetched: ' +
           'a polling system takes a page of documents in one request. Such a page stops before 8 MiB of documents (at least one entry); `next` continues it. ' +
