@@ -89,6 +89,12 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (n: number, d = 1): number => Number(n.toFixed(d));
 
+/** CPU seconds (user + system) a local process has used, from /proc (clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function main(): Promise<void> {
   await ensureTestCerts();
   const tdb = await createTestDatabase({ poolSize: 2 });
@@ -193,18 +199,14 @@ async function main(): Promise<void> {
   };
   const rssTimer = setInterval(readRss, 500);
   /** CPU seconds (user + system) the hub process has used: robust to other load on the machine. */
-  const hubCpuSeconds = (): number => {
-    const fields = readFileSync(`/proc/${hub.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  };
+  const hubCpuSeconds = (): number => cpuSecondsOf(hub.pid!);
   /** CPU seconds of the PostgreSQL backends serving the bench database (the server's shared processes are not counted). */
   const backendCpu = async (): Promise<Map<number, number>> => {
     const pids = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
     const cpu = new Map<number, number>();
     for (const { pid } of pids.rows) {
       try {
-        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-        cpu.set(pid, (Number(f[11]) + Number(f[12])) / 100);
+        cpu.set(pid, cpuSecondsOf(pid));
       } catch {
         // a backend on another host, or gone
       }
