@@ -69,7 +69,8 @@ t.test('an intermediate in the list completes the chain', async (t) => {
   const k = generateKeyPem('rsa-2048');
   const subCaPem = issueCertificate({
     subject: { commonName: 'Sub CA' }, publicKeyPem: k.publicKeyPem, issuerCertPem: fx.ca.certPem, issuerKeyPem: fx.ca.keyPem,
-    notBefore: new Date(Date.now() - 1000), notAfter: new Date(Date.now() + 86_400_000), keyUsage: ['keyCertSign'], isCa: true,
+    // An hour back, as the library's own certificates: the file's `now` may be seconds old by this subtest.
+    notBefore: new Date(Date.now() - 3_600_000), notAfter: new Date(Date.now() + 86_400_000), keyUsage: ['keyCertSign'], isCa: true,
   });
   const leaf = issuePartyCertificate({ ca: { certPem: subCaPem, keyPem: k.privateKeyPem }, profile: { kind: 'agency', organId: 'X' } });
   t.throws(() => store.checkCertificate([x(leaf.certPem)], now), { code: 'pki.untrusted_chain' });
