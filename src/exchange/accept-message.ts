@@ -143,6 +143,8 @@ interface Pending {
   c: Checked;
   bytes: Buffer;
   opts: AcceptOptions;
+  /** Its (sender, DocumentId): the advisory lock its transaction takes, and its group-commit key. */
+  lock: bigint;
 }
 
 interface Committed {
@@ -168,7 +170,7 @@ interface Planned {
  */
 async function commitBatch(deps: ExchangeDeps, items: readonly Pending[]): Promise<(Committed | Error)[]> {
   // Submissions under one (sender, DocumentId) run one at a time (the locks), so the duplicate and conflict checks hold.
-  const locks = items.map(({ c }) => advisoryKey('accept', c.message.from.organId, c.message.documentId));
+  const locks = items.map((i) => i.lock);
   return deps.db.tx(async (q) => {
     const priors = await findPriors(
       q,
@@ -365,7 +367,7 @@ function commits(deps: ExchangeDeps): GroupCommit<Pending, Committed> {
   if (!g) {
     g = createGroupCommit<Pending, Committed>({
       run: (items) => commitBatch(deps, items),
-      key: ({ c }) => `${c.message.from.organId}\u0000${c.message.documentId}`,
+      key: ({ lock }) => lock.toString(),
       concurrency: 1,
       maxBatch: 64,
     });
@@ -382,7 +384,12 @@ export async function acceptMessage(deps: ExchangeDeps, callerOrganId: string, b
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   try {
     const checked = await check(deps, callerOrganId, bytes, sha256, opts);
-    const { row, duplicate, pushIds } = await commits(deps).submit({ c: checked, bytes, opts });
+    const { row, duplicate, pushIds } = await commits(deps).submit({
+      c: checked,
+      bytes,
+      opts,
+      lock: advisoryKey('accept', checked.message.from.organId, checked.message.documentId),
+    });
     failpoint('accept.after-commit');
     if (!duplicate) {
       deps.metrics.accepted(row.kind);

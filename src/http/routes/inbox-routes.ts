@@ -28,7 +28,7 @@ export function inboxRoutes(app: FastifyInstance, s: HubServices): void {
         summary: "Deliveries waiting for the caller's acknowledgement, oldest first, with a cursor for the next page",
         description:
           'With `include=bytes` each entry also carries `bytes`, the exact submitted bytes in base64, and counts as fetched: ' +
-          'a polling system takes a page of documents in one request. Such a page stops before 8 MiB of documents (at least one entry); `next` continues it. ' +
+          `a polling system takes a page of documents in one request. Such a page stops before ${INBOX_PAGE_MAX_BYTES / 1024 / 1024} MiB of documents (at least one entry); \`next\` continues it. ` +
           'Start each poll from the beginning (no `after`): acknowledged deliveries leave the inbox, and a delivery committed by a concurrent transaction can sort before one already seen.',
         tags: ['agency'],
         querystring: {
