@@ -26,8 +26,11 @@ export interface MessageRow {
 
 export type NewMessage = Omit<MessageRow, 'seq' | 'accepted_at'>;
 
-const COLUMNS = `id, seq::text AS seq, kind, from_organ, recipients, document_id, business_doc_type, status_code, sha256, size,
-  subject, code_number, code_notation, priority, signature, summary, related_message_id, generated_by_hub, accepted_at`;
+/** What lists show: every column but the parsed summary. */
+const HEADER_COLUMNS = `id, seq::text AS seq, kind, from_organ, recipients, document_id, business_doc_type, status_code, sha256, size,
+  subject, code_number, code_notation, priority, signature, related_message_id, generated_by_hub, accepted_at`;
+
+const COLUMNS = `${HEADER_COLUMNS}, summary`;
 
 /** The same columns qualified with the alias `m`, for joins. */
 const COLUMNS_OF_M = COLUMNS.split(',')
@@ -203,8 +206,6 @@ SELECT message_id, replace(encode(bytes, 'base64'), E'\\n', '') AS base64 FROM m
 
 /** A message row without its parsed summary: what lists show. */
 export type MessageHeaderRow = Omit<MessageRow, 'summary'>;
-
-const HEADER_COLUMNS = COLUMNS.replace(' summary,', '');
 
 export async function getMessageHeaders(q: Queryable, ids: string[]): Promise<Map<string, MessageHeaderRow>> {
   if (ids.length === 0) return new Map();
