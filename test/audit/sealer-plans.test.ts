@@ -8,29 +8,10 @@ import t from 'tap';
 import { createTestDatabase } from '../helpers/test-db.js';
 import { appendAuditEvents, type AuditEventInput } from '../../src/audit/append-event.js';
 import { createAuditSealer } from '../../src/audit/sealer.js';
-import type { Db, Queryable } from '../../src/store/db.js';
+import { planNodes, recordingDb, type Statement } from '../helpers/query-plans.js';
 import { makeTestPki } from './fixtures/test-pki.js';
 
 const pki = makeTestPki();
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-
-const nodes = (p: PlanNode): PlanNode[] => [p, ...(p.Plans ?? []).flatMap(nodes)];
-
-/** A Db whose transactions remember every statement run in them. */
-function recordingDb(db: Db, seen: { sql: string; params: unknown[] }[]): Db {
-  const record = (q: Queryable): Queryable => ({
-    query(sql, params = []) {
-      seen.push({ sql, params });
-      return q.query(sql, params);
-    },
-  });
-  return { kind: db.kind, query: (sql, params) => record(db).query(sql, params), tx: (fn, opts) => db.tx((q) => fn(record(q)), opts), close: () => db.close() };
-}
 
 function events(n: number, from: number): AuditEventInput[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -52,7 +33,7 @@ t.test('sealing a batch on a long log reads the batch by index, not the log', as
   await tdb.db.tx((q) => appendAuditEvents(q, events(3_000, 40_000)));
   await tdb.db.query('ANALYZE');
 
-  const seen: { sql: string; params: unknown[] }[] = [];
+  const seen: Statement[] = [];
   const { sealed } = await createAuditSealer({ db: recordingDb(tdb.db, seen), ...opts }).sealOnce();
   t.ok(sealed >= 3_000, `the pending batch is sealed (${sealed})`);
   const reads = seen.filter((s) => /\baudit_(events|chain)\b/.test(s.sql) && /^\s*(--[^\n]*\n\s*)?SELECT/i.test(s.sql));
@@ -62,8 +43,7 @@ t.test('sealing a batch on a long log reads the batch by index, not the log', as
     'the "anything new since the last checkpoint" query is among them',
   );
   for (const s of reads) {
-    const r = await tdb.db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${s.sql}`, s.params);
-    const scans = nodes(r.rows[0]!['QUERY PLAN'][0].Plan).filter(
+    const scans = (await planNodes(tdb.db, s)).filter(
       (n) => n['Node Type'] === 'Seq Scan' && (n['Relation Name'] === 'audit_events' || n['Relation Name'] === 'audit_chain'),
     );
     t.same(scans.map((n) => n['Relation Name']), [], `no sequential scan of the log: ${s.sql.replace(/\s+/g, ' ').slice(0, 90)}…`);

@@ -7,41 +7,13 @@ import t from 'tap';
 import { createTestDatabase } from '../helpers/test-db.js';
 import { importDirectory } from '../../src/store/agency-repo.js';
 import { loadDirectoryFile } from '../../src/directory/load-directory-file.js';
-import type { Queryable } from '../../src/store/db.js';
+import { planNodes, recording, type Statement } from '../helpers/query-plans.js';
 import { overdueCandidates, searchReceived, searchSent } from '../../src/store/search-repo.js';
 
 const G22 = '000.00.00.G22';
 const H41 = '000.00.00.H41';
 const H14 = '000.00.00.H14';
 const N = 100_000;
-
-/** A Queryable that remembers the last statement, to EXPLAIN exactly what the repository ran. */
-function recording(q: Queryable): Queryable & { last: { sql: string; params: unknown[] } | null } {
-  const r = {
-    last: null as { sql: string; params: unknown[] } | null,
-    query<R>(sql: string, params: unknown[] = []) {
-      r.last = { sql, params };
-      return q.query<R>(sql, params);
-    },
-  };
-  return r;
-}
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function nodes(p: PlanNode): PlanNode[] {
-  return [p, ...(p.Plans ?? []).flatMap(nodes)];
-}
-
-async function plan(q: Queryable, last: { sql: string; params: unknown[] }): Promise<PlanNode[]> {
-  const r = await q.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${last.sql}`, last.params);
-  return nodes(r.rows[0]!['QUERY PLAN'][0].Plan);
-}
 
 t.test('search on 100,000 sent documents', async (t) => {
   const tdb = await createTestDatabase();
@@ -63,7 +35,9 @@ t.test('search on 100,000 sent documents', async (t) => {
   );
   await db.query('ANALYZE messages');
   await db.query('ANALYZE deliveries');
-  const rec = recording(db);
+  // What the repository ran, to EXPLAIN exactly that.
+  const seen: Statement[] = [];
+  const rec = recording(db, seen);
 
   const started = process.hrtime.bigint();
   const first = await searchSent(rec, G22, {}, null, 25);
@@ -71,7 +45,7 @@ t.test('search on 100,000 sent documents', async (t) => {
   t.comment(`first page of ${N} sent documents: ${Number(process.hrtime.bigint() - started) / 1e6} ms`);
   t.equal(first.rows.length, 25);
   t.equal(first.rows[0]!.document_id, `DOC-${N}`, 'newest first');
-  const firstPlan = await plan(db, rec.last!);
+  const firstPlan = await planNodes(db, seen.at(-1)!);
   t.comment(`first page plan: ${firstPlan.map((n) => `${n['Node Type']}${n['Index Name'] ? ` (${n['Index Name']})` : ''}`).join(' > ')}`);
   t.notOk(firstPlan.some((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'messages'), 'first page: no sequential scan of messages');
   t.notOk(firstPlan.some((n) => n['Node Type'] === 'Sort'), 'first page: rows come in index order, nothing sorted');
@@ -94,7 +68,7 @@ t.test('search on 100,000 sent documents', async (t) => {
   const inbox = await searchReceived(rec, H14, {}, null, 25);
   t.equal(inbox.rows.length, 25);
   t.equal(inbox.rows[0]!.message.document_id, `DOC-${N}`, 'received: newest first');
-  const inboxPlan = await plan(db, rec.last!);
+  const inboxPlan = await planNodes(db, seen.at(-1)!);
   t.notOk(inboxPlan.some((n) => n['Node Type'] === 'Seq Scan'), 'received first page: no sequential scan');
   t.notOk(inboxPlan.some((n) => n['Node Type'] === 'Sort'), 'received first page: nothing sorted');
   const page2 = await searchReceived(db, H14, {}, inbox.next, 25);

@@ -7,7 +7,7 @@
 import t from 'tap';
 import { buildEdoc } from '../../src/edxml/build-edxml.js';
 import { startTestHub } from '../helpers/test-hub.js';
-import type { Queryable } from '../../src/store/db.js';
+import { planNodes, recording, type Statement } from '../helpers/query-plans.js';
 
 const G22 = '000.00.00.G22';
 const H41 = '000.00.00.H41';
@@ -68,23 +68,16 @@ t.test("a batch's prior check reads messages by index on a long history", async 
        FROM generate_series(1, 50000) g`,
   );
   await tdb.db.query('ANALYZE messages');
-  const seen: { sql: string; params: unknown[] }[] = [];
-  const recording: Queryable = {
-    query<R>(sql: string, params: unknown[] = []) {
-      seen.push({ sql, params });
-      return tdb.db.query<R>(sql, params);
-    },
-  };
+  const seen: Statement[] = [];
   const keys = [1, 777, 49_999, ...Array.from({ length: 45 }, (_, i) => i * 1_100 + 7)].map((g) => ({
     from: `000.00.00.G${String(g % 50).padStart(2, '0')}`,
     kind: 'edoc' as const,
     documentId: `DOC-${g}`,
     sha256: 'x',
   }));
-  const priors = await findPriors(recording, keys);
+  const priors = await findPriors(recording(tdb.db, seen), keys);
   t.equal(priors.filter((p) => p.latestDocument).length, 48, 'each earlier document found');
-  const plan = await tdb.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${seen[0]!.sql}`, seen[0]!.params);
-  const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
-  t.notMatch(text, /Seq Scan on messages/, 'no sequential scan of messages');
-  t.match(text, /Index.*on messages/, 'messages read by index');
+  const plan = await planNodes(tdb.db, seen[0]!);
+  t.notOk(plan.some((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'messages'), 'no sequential scan of messages');
+  t.ok(plan.some((n) => n['Node Type'].includes('Index') && n['Relation Name'] === 'messages'), 'messages read by index');
 });
