@@ -60,16 +60,18 @@ export interface InboxPageWithBytes {
  */
 export async function fetchInbox(deps: ExchangeDeps, organId: string, after: string | null, limit: number, maxBytes: number): Promise<InboxPageWithBytes> {
   const { page, rows } = await readInbox(deps.db, organId, after, limit);
-  const bodies = await getMessageBodiesBase64(deps.db, [...rows.keys()]);
-  const entries: InboxEntryWithBytes[] = [];
+  // The cut is decided on the recorded sizes, so only the bytes sent are read.
   let total = 0;
+  let taken = 0;
   for (const e of page.entries) {
-    const bytes = bodies.get(e.message.id) ?? null;
-    total += bytes === null ? 0 : e.message.size;
-    if (entries.length > 0 && total > maxBytes) break;
-    entries.push({ ...e, bytes });
+    total += e.message.size;
+    if (taken > 0 && total > maxBytes) break;
+    taken += 1;
   }
-  const next = entries.length < page.entries.length ? entries[entries.length - 1]!.cursor : page.next;
+  const included = page.entries.slice(0, taken);
+  const bodies = await getMessageBodiesBase64(deps.db, [...new Set(included.map((e) => e.message.id))]);
+  const entries: InboxEntryWithBytes[] = included.map((e) => ({ ...e, bytes: bodies.get(e.message.id) ?? null }));
+  const next = taken < page.entries.length ? entries[taken - 1]!.cursor : page.next;
   const firstFetches = entries.filter((e) => e.state === 'available' && e.bytes !== null);
   if (firstFetches.length > 0) {
     const fetched = await changeManyAndAppendAuditEvents(
