@@ -43,7 +43,9 @@ t.test('a page of the inbox with the exact bytes; the deliveries become fetched,
   const purgedId = (await hub.tdb.db.query<{ id: string }>('SELECT id FROM messages ORDER BY seq DESC LIMIT 1')).rows[0]!.id;
   await hub.tdb.db.query('UPDATE message_bodies SET bytes = NULL, purged_at = now() WHERE message_id = $1', [purgedId]);
 
-  const first = (await hub.request(H41, 'GET', '/v1/inbox?include=bytes&limit=2')).json<Page>();
+  const firstRes = await hub.request(H41, 'GET', '/v1/inbox?include=bytes&limit=2');
+  t.match(firstRes.headers['content-type'], /^application\/json; charset=utf-8/, 'JSON, UTF-8');
+  const first = firstRes.json<Page>();
   t.equal(first.entries.length, 2);
   t.ok(first.next, 'a cursor to the rest');
   const rest = (await hub.request(H41, 'GET', `/v1/inbox?include=bytes&after=${first.next}`)).json<Page>();

@@ -5,6 +5,7 @@ import { fetchInbox, listInbox } from '../../exchange/inbox.js';
 import { acknowledgeDeliveries, acknowledgeDelivery } from '../../exchange/acknowledge-delivery.js';
 import { deliveryView } from '../../exchange/message-view.js';
 import { requireAgency } from '../require-caller.js';
+import { inboxPageWithBytesJson } from '../inbox-page-json.js';
 import { errorSchema, idParams, pageQuery } from './schemas.js';
 
 const ackBody = {
@@ -37,10 +38,13 @@ export function inboxRoutes(app: FastifyInstance, s: HubServices): void {
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const organId = requireAgency(req);
       const { after, limit, include } = req.query as { after?: string; limit?: number; include?: 'bytes' };
-      if (include === 'bytes') return fetchInbox(s.exchange, organId, after ?? null, limit ?? 100, INBOX_PAGE_MAX_BYTES);
+      if (include === 'bytes') {
+        const page = await fetchInbox(s.exchange, organId, after ?? null, limit ?? 100, INBOX_PAGE_MAX_BYTES);
+        return reply.type('application/json; charset=utf-8').send(inboxPageWithBytesJson(page));
+      }
       return listInbox(s.db, organId, after ?? null, limit ?? 100);
     },
   );
