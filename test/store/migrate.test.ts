@@ -28,6 +28,23 @@ t.test('migrations are recorded once and re-running applies nothing', async (t) 
   t.equal(tables.rows[0]!.n, '3');
 });
 
+t.test('document bytes are stored with LZ4 where the server has it', async (t) => {
+  const tdb = await createTestDatabase();
+  t.teardown(tdb.drop);
+  const col = await tdb.db.query<{ c: string }>("SELECT attcompression AS c FROM pg_attribute WHERE attrelid = 'message_bodies'::regclass AND attname = 'bytes'");
+  t.equal(col.rows[0]!.c, 'l', 'the column compresses with lz4 (Debian builds PostgreSQL with it)');
+  // Only the column matters here: a body row without its message, in a transaction rolled back.
+  await tdb.db
+    .tx(async (q) => {
+      await q.query('ALTER TABLE message_bodies DROP CONSTRAINT message_bodies_message_id_fkey');
+      await q.query("INSERT INTO message_bodies (message_id, bytes) VALUES (gen_random_uuid(), convert_to(repeat('<Subject>Văn bản</Subject>', 500), 'UTF8'))");
+      const stored = await q.query<{ c: string | null }>('SELECT pg_column_compression(bytes) AS c FROM message_bodies');
+      t.equal(stored.rows[0]!.c, 'lz4', 'a 10 KB body is stored compressed with lz4');
+      throw new Error('rollback');
+    })
+    .catch((e: unknown) => t.equal((e as Error).message, 'rollback'));
+});
+
 t.test('several processes migrating one empty database at once', async (t) => {
   const tdb = await createTestDatabase({ migrate: false });
   t.teardown(tdb.drop);

@@ -8,7 +8,8 @@ import { exchangeMigration } from './002-exchange.js';
 import { consoleMigration } from './003-console.js';
 import { auditOrganBatchesMigration } from './004-audit-organ-batches.js';
 import { dropRecipientsGinMigration } from './005-drop-recipients-gin.js';
+import { bodiesLz4Migration } from './006-bodies-lz4.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [migration001Audit, exchangeMigration, consoleMigration, auditOrganBatchesMigration, dropRecipientsGinMigration];
+export const migrations: readonly Migration[] = [migration001Audit, exchangeMigration, consoleMigration, auditOrganBatchesMigration, dropRecipientsGinMigration, bodiesLz4Migration];
