@@ -123,11 +123,14 @@ export interface Prior {
   latestDocument: MessageRow | null;
 }
 
-/** What each sender already sent under each DocumentId, for many submissions in one query (answers in the keys' order). */
+/**
+ * What each sender already sent under each DocumentId, for many submissions in one query (answers in the keys' order).
+ * Not a prepared statement, like the other lookups of a page of keys below: a generic plan made while the table
+ * was small (a sequential scan) would stay in the connection's cache, scanning the grown table, until an ANALYZE.
+ */
 export async function findPriors(q: Queryable, keys: readonly PriorKey[]): Promise<Prior[]> {
   const r = await q.query<MessageRow & { k: number }>(
-    `-- prepared: message_priors
-     SELECT k.n::int AS k, ${COLUMNS_OF_M}
+    `SELECT k.n::int AS k, ${COLUMNS_OF_M}
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS k(from_organ, kind, document_id, sha256, n)
        JOIN messages m ON m.from_organ = k.from_organ AND m.document_id = k.document_id
         AND (m.kind = 'edoc' OR (m.kind = k.kind AND m.sha256 = k.sha256))
@@ -197,8 +200,7 @@ export async function purgeBodies(q: Queryable, before: Date, limit: number): Pr
 export async function getMessageBodiesBase64(q: Queryable, ids: readonly string[]): Promise<Map<string, string | null>> {
   if (ids.length === 0) return new Map();
   const r = await q.query<{ message_id: string; base64: string | null }>(
-    `-- prepared: message_bodies_base64_by_ids
-SELECT message_id, replace(encode(bytes, 'base64'), E'\\n', '') AS base64 FROM message_bodies WHERE message_id = ANY($1::uuid[])`,
+    `SELECT message_id, replace(encode(bytes, 'base64'), E'\\n', '') AS base64 FROM message_bodies WHERE message_id = ANY($1::uuid[])`,
     [ids],
   );
   return new Map(r.rows.map((b) => [b.message_id, b.base64]));
@@ -209,7 +211,7 @@ export type MessageHeaderRow = Omit<MessageRow, 'summary'>;
 
 export async function getMessageHeaders(q: Queryable, ids: string[]): Promise<Map<string, MessageHeaderRow>> {
   if (ids.length === 0) return new Map();
-  const r = await q.query<MessageHeaderRow>(`-- prepared: message_headers_by_ids\nSELECT ${HEADER_COLUMNS} FROM messages WHERE id = ANY($1::uuid[])`, [ids]);
+  const r = await q.query<MessageHeaderRow>(`SELECT ${HEADER_COLUMNS} FROM messages WHERE id = ANY($1::uuid[])`, [ids]);
   return new Map(r.rows.map((m) => [m.id, m]));
 }
 
@@ -226,8 +228,7 @@ export async function getMessageWithBytes(
   reader: string,
 ): Promise<{ message: MessageRow; bytes: Buffer | null; delivery: { id: string; state: string } | null } | null> {
   const r = await q.query<MessageRow & { bytes: Uint8Array | null; delivery_id: string | null; delivery_state: string | null }>(
-    `-- prepared: message_with_bytes
-     SELECT ${COLUMNS_OF_M}, b.bytes, d.id AS delivery_id, d.state AS delivery_state
+    `SELECT ${COLUMNS_OF_M}, b.bytes, d.id AS delivery_id, d.state AS delivery_state
        FROM messages m JOIN message_bodies b ON b.message_id = m.id
        LEFT JOIN deliveries d ON d.message_id = m.id AND d.recipient = $2
       WHERE m.id = $1`,

@@ -24,7 +24,10 @@ const PREPARED = /^-- prepared: ([A-Za-z0-9_.-]+)\n/;
  * sent as a named prepared statement: parsed and planned once per connection
  * instead of on every call (measured: halves the cost of the audit append).
  * Use it only for hot statements whose text never varies; a name must always
- * carry the same text. PGlite just sees a comment.
+ * carry the same text. Not for lookups whose best plan depends on a table's
+ * size: after five runs PostgreSQL may keep a generic plan, and one made while
+ * the table was small (a sequential scan) is kept until the next ANALYZE of it.
+ * PGlite just sees a comment.
  */
 function toQuery(sql: string, params?: unknown[]): pg.QueryConfig {
   const m = PREPARED.exec(sql);

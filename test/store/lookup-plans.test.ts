@@ -1,0 +1,61 @@
+/**
+ * The hub's connections live for days while its tables grow from nothing.
+ * Lookups of a page of keys must reach the grown table through its index on a
+ * connection that ran them many times while the table was small: a cached
+ * generic plan made then (a sequential scan) would be kept until an ANALYZE,
+ * which this machine's PostgreSQL (autovacuum off) never runs.
+ */
+import t from 'tap';
+import { createTestDatabase } from '../helpers/test-db.js';
+import { findPriors, getMessageBodiesBase64, getMessageHeaders, getMessageWithBytes } from '../../src/store/message-repo.js';
+import type { Db } from '../../src/store/db.js';
+
+const G22 = '000.00.00.G22';
+
+async function addMessages(db: Db, from: number, n: number): Promise<string[]> {
+  const r = await db.query<{ id: string }>(
+    `WITH m AS (
+       INSERT INTO messages (id, kind, from_organ, recipients, document_id, sha256, size, signature, summary)
+       SELECT gen_random_uuid(), 'edoc', $1, ARRAY['000.00.00.H41'], $1 || ',2026/11/29,' || i || '/BENCH', md5(i::text), 10, '{}', '{}'
+         FROM generate_series($2::int, $3::int) AS i
+       RETURNING id
+     ), b AS (INSERT INTO message_bodies (message_id, bytes) SELECT id, '\\x3c612f3e' FROM m)
+     SELECT id::text AS id FROM m`,
+    [G22, from, from + n - 1],
+  );
+  return r.rows.map((x) => x.id);
+}
+
+/** Sequential scans of the two tables so far, as the statistics system has them. */
+async function seqScans(db: Db): Promise<number> {
+  const r = await db.query<{ n: string }>(
+    "SELECT coalesce(sum(seq_scan), 0)::text AS n FROM pg_stat_user_tables WHERE relname IN ('messages', 'message_bodies')",
+  );
+  return Number(r.rows[0]!.n);
+}
+
+t.test('key lookups stay on the index after their table grows under a long-lived connection', async (t) => {
+  const tdb = await createTestDatabase({ poolSize: 1 }); // one connection: the one that plans, caches and runs
+  t.teardown(tdb.drop);
+  const small = await addMessages(tdb.db, 1, 3);
+  const lookups = (ids: string[]): Promise<unknown>[] => [
+    getMessageBodiesBase64(tdb.db, ids),
+    getMessageHeaders(tdb.db, ids),
+    findPriors(tdb.db, [{ from: G22, kind: 'edoc', documentId: `${G22},2026/11/29,1/BENCH`, sha256: 'x' }]),
+    getMessageWithBytes(tdb.db, ids[0]!, '000.00.00.H41'),
+  ];
+  for (let i = 0; i < 10; i++) await Promise.all(lookups(small));
+
+  await addMessages(tdb.db, 4, 200_000);
+  // The one connection is told to report its table statistics at the end of its next statement.
+  const scansOf = async (): Promise<number> => {
+    await tdb.db.query('SELECT pg_stat_force_next_flush()');
+    await tdb.db.query('SELECT 1');
+    return seqScans(tdb.db);
+  };
+  const before = await scansOf();
+  const grown = (await tdb.db.query<{ id: string }>('SELECT id::text AS id FROM messages ORDER BY seq DESC LIMIT 200')).rows.map((r) => r.id);
+  for (const lookup of lookups(grown)) await lookup;
+  t.equal(await scansOf(), before, 'no sequential scan of messages or message_bodies');
+  t.equal((await getMessageBodiesBase64(tdb.db, grown)).size, 200, 'and the lookups found their rows');
+});
