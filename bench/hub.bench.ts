@@ -33,7 +33,7 @@ import { createTestDatabase } from '../test/helpers/test-db.js';
 import { freePort } from '../test/helpers/child-hub.js';
 import { getAgencies, upsertAgency } from '../src/store/agency-repo.js';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, concurrency: { type: 'string', default: '48' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, concurrency: { type: 'string', default: '96' } } });
 const PEAK_SECONDS = Number(values.seconds);
 const CONCURRENCY = Number(values.concurrency);
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
