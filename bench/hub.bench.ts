@@ -239,6 +239,17 @@ async function main(): Promise<void> {
   const cpuBefore = hubCpuSeconds();
   const acceptedBefore = accepted;
   const ackedBefore = acked;
+  // Group commit, from the hub's own metrics: transactions, submissions in them, and their time.
+  const commitTotals = async (): Promise<{ count: number; submissions: number; seconds: number }> => {
+    const text = (await sender.request('GET', '/metrics')).body.toString();
+    const v = (name: string): number => Number(text.match(new RegExp(`^edoc_hub_${name} (\\S+)$`, 'm'))?.[1] ?? NaN);
+    return { count: v('commit_submissions_count'), submissions: v('commit_submissions_sum'), seconds: v('commit_seconds_sum') };
+  };
+  const commitsBetween = (a: { count: number; submissions: number; seconds: number }, b: typeof a): { transactions: number; submissionsPerTransaction: number; meanMs: number } => {
+    const n = b.count - a.count;
+    return { transactions: n, submissionsPerTransaction: round((b.submissions - a.submissions) / Math.max(1, n)), meanMs: round(((b.seconds - a.seconds) * 1000) / Math.max(1, n), 2) };
+  };
+  const commits1 = await commitTotals();
   const t1 = performance.now();
   const end1 = t1 + PEAK_SECONDS * 1000;
   await Promise.all(
@@ -251,6 +262,7 @@ async function main(): Promise<void> {
     }),
   );
   const s1 = (performance.now() - t1) / 1000;
+  const commits2 = await commitTotals();
   const cpuPeak = hubCpuSeconds() - cpuBefore;
   const otherAfter = otherCpu();
   let pgPeak = 0;
@@ -281,6 +293,7 @@ async function main(): Promise<void> {
   }
   await Promise.all(inflight);
   const halfEventLoop = await eventLoop();
+  const commits3 = await commitTotals();
   halfLat.sort((a, b) => a - b);
 
   // Phase 3: signed documents under the "required" policy.
@@ -347,12 +360,14 @@ async function main(): Promise<void> {
       acceptedPerSecond: round(peakAccepted),
       deliveriesAckedPerSecond: round(peakDelivered),
       acceptLatencyMs: { p50: round(percentile(peakLat, 50), 2), p99: round(percentile(peakLat, 99), 2) },
+      groupCommit: commitsBetween(commits1, commits2),
     },
     halfLoad: {
       targetPerSecond: round(halfRate),
       acceptLatencyMs: { p50: round(percentile(halfLat, 50), 2), p99: round(percentile(halfLat, 99), 2) },
       /** How long the hub's event loop was held up: work that every request in flight waits behind. */
       hubEventLoopDelayMs: halfEventLoop,
+      groupCommit: commitsBetween(commits2, commits3),
     },
     signedRequired: {
       documents: signedCount,

@@ -171,7 +171,8 @@ interface Planned {
 async function commitBatch(deps: ExchangeDeps, items: readonly Pending[]): Promise<(Committed | Error)[]> {
   // Submissions under one (sender, DocumentId) run one at a time (the locks), so the duplicate and conflict checks hold.
   const locks = items.map((i) => i.lock);
-  return deps.db.tx(async (q) => {
+  const started = performance.now();
+  const outcomes = await deps.db.tx(async (q) => {
     const priors = await findPriors(
       q,
       items.map(({ c }) => ({ from: c.message.from.organId, kind: c.message.kind, documentId: c.message.documentId, sha256: c.sha256 })),
@@ -201,6 +202,8 @@ async function commitBatch(deps: ExchangeDeps, items: readonly Pending[]): Promi
     }
     return outcomes;
   }, { locks });
+  deps.metrics.committed(items.length, (performance.now() - started) / 1000);
+  return outcomes;
 }
 
 /** The message an accepted submission refers to; throws the refusal of a conflict or of a status about no known document. */

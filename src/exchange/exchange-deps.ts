@@ -29,6 +29,8 @@ export interface ExchangeMetrics {
   accepted(kind: string): void;
   rejected(code: string): void;
   acknowledged(result: string): void;
+  /** One group-commit transaction: how many submissions it carried and how long it took. */
+  committed(submissions: number, seconds: number): void;
 }
 
 export interface ExchangeDeps {
@@ -52,4 +54,4 @@ export interface ExchangeDeps {
   logAccepts?: false;
 }
 
-export const noMetrics: ExchangeMetrics = { accepted() {}, rejected() {}, acknowledged() {} };
+export const noMetrics: ExchangeMetrics = { accepted() {}, rejected() {}, acknowledged() {}, committed() {} };

@@ -21,6 +21,8 @@ t.test('operations endpoints', async (t) => {
   t.match(metrics, /edoc_hub_messages_accepted_total\{kind="edoc"\} 1/);
   t.match(metrics, /edoc_hub_messages_rejected_total\{code="edxml.not_well_formed"\} 1/);
   t.match(metrics, /edoc_hub_accept_seconds_bucket/);
+  t.match(metrics, /edoc_hub_commit_submissions_count 1\b/, 'one group-commit transaction (the refusal never reached one)');
+  t.match(metrics, /edoc_hub_commit_seconds_bucket/);
   t.match(metrics, /edoc_hub_queue_jobs\{state="waiting"\}/);
 
   const openapi = (await hub.request(null, 'GET', '/docs/json')).json<{ openapi: string; paths: Record<string, unknown> }>();
