@@ -12,3 +12,8 @@ t.test('UUID v7: version and variant bits, time prefix, increasing, unique', asy
   const later = timeOrderedId(Date.now() + 10_000);
   t.ok(later > ids[ids.length - 1]!, 'a later millisecond sorts later');
 });
+
+t.test('the random bits are fresh for every id, across refills of the random pool', async (t) => {
+  const tails = Array.from({ length: 2_000 }, () => timeOrderedId(Date.UTC(2026, 10, 29)).slice(-12)); // 48 random bits each
+  t.equal(new Set(tails).size, tails.length, 'no two ids share their random bits (a pool reused would repeat every 256)');
+});
