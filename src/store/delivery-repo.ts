@@ -56,11 +56,14 @@ export async function findDeliveryTo(q: Queryable, messageId: string, recipient:
   return r.rows[0] ?? null;
 }
 
+/** An inbox line: the delivery's id, cursor, message and state (a page is up to 1,000 of them, so no more columns). */
+export type InboxRow = Pick<DeliveryRow, 'id' | 'seq' | 'message_id' | 'state'>;
+
 /** The recipient's inbox: deliveries waiting for its acknowledgement, oldest first after a cursor. */
-export async function listInbox(q: Queryable, recipient: string, after: string | null, limit: number): Promise<DeliveryRow[]> {
-  const r = await q.query<DeliveryRow>(
-    `-- prepared: deliveries_inbox
-     SELECT ${COLUMNS} FROM deliveries WHERE recipient = $1 AND state IN ('available', 'fetched') AND seq > $2 ORDER BY seq LIMIT $3`,
+export async function listInbox(q: Queryable, recipient: string, after: string | null, limit: number): Promise<InboxRow[]> {
+  const r = await q.query<InboxRow>(
+    `-- prepared: deliveries_inbox_lines
+     SELECT id, seq::text AS seq, message_id, state FROM deliveries WHERE recipient = $1 AND state IN ('available', 'fetched') AND seq > $2 ORDER BY seq LIMIT $3`,
     [recipient, after ?? '0', limit],
   );
   return r.rows;
