@@ -20,7 +20,7 @@
 import https from 'node:https';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -132,7 +132,8 @@ async function main(): Promise<void> {
   const extraArgs = process.env.HUB_NODE_ARGS ? process.env.HUB_NODE_ARGS.split(' ') : [];
   const hub: ChildProcess = spawn(process.execPath, [...extraArgs, '--import', 'tsx', MAIN, 'start'], {
     env: { ...process.env, DATABASE_URL: hubDbUrl, EDOC_CERTS_DIR: testLayout().dir, EDOC_PORT: String(port), EDOC_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', EDOC_DB_POOL: '16' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // HUB_STDOUT=file keeps the hub's standard output (its logs, or V8's --trace-gc lines).
+    stdio: ['ignore', process.env.HUB_STDOUT ? openSync(process.env.HUB_STDOUT, 'w') : 'ignore', 'inherit'],
   });
   const admin = new pg.Pool({ connectionString: tdb.url, max: 2 });
   const sender = client(base, G22, CONCURRENCY);

@@ -4,7 +4,7 @@
  */
 import { changeAndAppendAuditEvents, changeManyAndAppendAuditEvents, type AuditEventInput } from '../audit/append-event.js';
 import { markFetched } from '../store/delivery-repo.js';
-import { getMessageBodiesBase64, getMessageHeaders, getMessageWithBytes, type MessageHeaderRow } from '../store/message-repo.js';
+import { getMessageBodies, getMessageHeaders, getMessageWithBytes, type MessageHeaderRow } from '../store/message-repo.js';
 import { HubError } from '../shared/hub-error.js';
 import type { Queryable } from '../store/db.js';
 import type { ExchangeDeps } from './exchange-deps.js';
@@ -43,8 +43,8 @@ async function readInbox(q: Queryable, organId: string, after: string | null, li
 }
 
 export interface InboxEntryWithBytes extends InboxEntry {
-  /** The exact bytes as submitted, base64; null when retention purged them (the entry can still be acknowledged). */
-  bytes: string | null;
+  /** The exact bytes as submitted; null when retention purged them (the entry can still be acknowledged). */
+  bytes: Buffer | null;
 }
 
 export interface InboxPageWithBytes {
@@ -69,7 +69,7 @@ export async function fetchInbox(deps: ExchangeDeps, organId: string, after: str
     taken += 1;
   }
   const included = page.entries.slice(0, taken);
-  const bodies = await getMessageBodiesBase64(deps.db, [...new Set(included.map((e) => e.message.id))]);
+  const bodies = await getMessageBodies(deps.db, [...new Set(included.map((e) => e.message.id))]);
   const entries: InboxEntryWithBytes[] = included.map((e) => ({ ...e, bytes: bodies.get(e.message.id) ?? null }));
   const next = taken < page.entries.length ? entries[taken - 1]!.cursor : page.next;
   const firstFetches = entries.filter((e) => e.state === 'available' && e.bytes !== null);

@@ -192,19 +192,18 @@ export async function purgeBodies(q: Queryable, before: Date, limit: number): Pr
   return r.rows;
 }
 
-/**
- * The exact bytes of these messages as base64 (null once purged by retention):
- * encoded by the database, so they travel as the text a JSON answer carries
- * rather than as hex twice their size.
- */
-export async function getMessageBodiesBase64(q: Queryable, ids: readonly string[]): Promise<Map<string, string | null>> {
+/** The exact bytes of these messages (null once purged by retention). */
+export async function getMessageBodies(q: Queryable, ids: readonly string[]): Promise<Map<string, Buffer | null>> {
   if (ids.length === 0) return new Map();
-  const r = await q.query<{ message_id: string; base64: string | null }>(
-    `SELECT message_id, replace(encode(bytes, 'base64'), E'\\n', '') AS base64 FROM message_bodies WHERE message_id = ANY($1::uuid[])`,
+  const r = await q.query<{ message_id: string; bytes: Uint8Array | null }>(
+    `SELECT message_id, bytes FROM message_bodies WHERE message_id = ANY($1::uuid[])`,
     [ids],
   );
-  return new Map(r.rows.map((b) => [b.message_id, b.base64]));
+  return new Map(r.rows.map((b) => [b.message_id, asBuffer(b.bytes)]));
 }
+
+/** bytea comes back as a Buffer from `pg` and as a Uint8Array from PGlite. */
+const asBuffer = (u: Uint8Array | null): Buffer | null => (u ? Buffer.from(u.buffer, u.byteOffset, u.byteLength) : null);
 
 /** A message row without its parsed summary: what lists show. */
 export type MessageHeaderRow = Omit<MessageRow, 'summary'>;
@@ -239,7 +238,7 @@ export async function getMessageWithBytes(
   const { bytes, delivery_id, delivery_state, ...message } = row;
   return {
     message,
-    bytes: bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null,
+    bytes: asBuffer(bytes),
     delivery: delivery_id && delivery_state ? { id: delivery_id, state: delivery_state } : null,
   };
 }

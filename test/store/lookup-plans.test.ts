@@ -7,7 +7,7 @@
  */
 import t from 'tap';
 import { createTestDatabase } from '../helpers/test-db.js';
-import { findPriors, getMessageBodiesBase64, getMessageHeaders, getMessageWithBytes } from '../../src/store/message-repo.js';
+import { findPriors, getMessageBodies, getMessageHeaders, getMessageWithBytes } from '../../src/store/message-repo.js';
 import type { Db } from '../../src/store/db.js';
 
 const G22 = '000.00.00.G22';
@@ -39,7 +39,7 @@ t.test('key lookups stay on the index after their table grows under a long-lived
   t.teardown(tdb.drop);
   const small = await addMessages(tdb.db, 1, 3);
   const lookups = (ids: string[]): Promise<unknown>[] => [
-    getMessageBodiesBase64(tdb.db, ids),
+    getMessageBodies(tdb.db, ids),
     getMessageHeaders(tdb.db, ids),
     findPriors(tdb.db, [{ from: G22, kind: 'edoc', documentId: `${G22},2026/11/29,1/BENCH`, sha256: 'x' }]),
     getMessageWithBytes(tdb.db, ids[0]!, '000.00.00.H41'),
@@ -57,5 +57,5 @@ t.test('key lookups stay on the index after their table grows under a long-lived
   const grown = (await tdb.db.query<{ id: string }>('SELECT id::text AS id FROM messages ORDER BY seq DESC LIMIT 200')).rows.map((r) => r.id);
   for (const lookup of lookups(grown)) await lookup;
   t.equal(await scansOf(), before, 'no sequential scan of messages or message_bodies');
-  t.equal((await getMessageBodiesBase64(tdb.db, grown)).size, 200, 'and the lookups found their rows');
+  t.equal((await getMessageBodies(tdb.db, grown)).size, 200, 'and the lookups found their rows');
 });
