@@ -1,7 +1,9 @@
 /**
  * Exchange hub benchmark. Prints ONE JSON object on stdout (progress on stderr).
  *
- *   npx tsx bench/hub.bench.ts [--seconds 60]
+ *   npx tsx bench/hub.bench.ts [--seconds 60] [--concurrency 96]
+ *   HUB_NODE_ARGS='--cpu-prof …' adds Node options to the hub; HUB_STDOUT=file keeps its output
+ *   (e.g. --trace-gc lines); BENCH_DB_SOCKET=/var/run/postgresql makes it use PostgreSQL's socket.
  *
  * The hub runs as its own process (`edoc-hub start`) on the local PostgreSQL
  * (a temporary database) and Redis. A load generator in this process submits
