@@ -19,8 +19,8 @@ export interface InboxEntry {
   message: MessageHeaderView;
 }
 
-export interface InboxPage {
-  entries: InboxEntry[];
+export interface InboxPage<E extends InboxEntry = InboxEntry> {
+  entries: E[];
   /** Pass as `after` for the next page; null when this page is the last one so far. */
   next: string | null;
 }
@@ -47,10 +47,7 @@ export interface InboxEntryWithBytes extends InboxEntry {
   bytes: Buffer | null;
 }
 
-export interface InboxPageWithBytes {
-  entries: InboxEntryWithBytes[];
-  next: string | null;
-}
+export type InboxPageWithBytes = InboxPage<InboxEntryWithBytes>;
 
 /**
  * A page of the inbox with each message's exact bytes, for recipients that
