@@ -1,7 +1,7 @@
 /**
  * Exchange hub benchmark. Prints ONE JSON object on stdout (progress on stderr).
  *
- *   npx tsx bench/hub.bench.ts [--seconds 60] [--concurrency 96]
+ *   npx tsx bench/hub.bench.ts [--seconds 60] [--concurrency 96] [--page 200]
  *   HUB_NODE_ARGS='--cpu-prof …' adds Node options to the hub; HUB_STDOUT=file keeps its output
  *   (e.g. --trace-gc lines); BENCH_DB_SOCKET=/var/run/postgresql makes it use PostgreSQL's socket.
  *
@@ -35,7 +35,8 @@ import { createTestDatabase } from '../test/helpers/test-db.js';
 import { freePort } from '../test/helpers/child-hub.js';
 import { getAgencies, upsertAgency } from '../src/store/agency-repo.js';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, concurrency: { type: 'string', default: '96' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, concurrency: { type: 'string', default: '96' }, page: { type: 'string', default: '200' } } });
+const PAGE = Number(values.page);
 const PEAK_SECONDS = Number(values.seconds);
 const CONCURRENCY = Number(values.concurrency);
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
   const pullers = RECIPIENTS.map(async (organId) => {
     const c = client(base, organId, 2);
     while (pulling) {
-      const page = JSON.parse((await c.request('GET', '/v1/inbox?limit=200&include=bytes')).body.toString()) as {
+      const page = JSON.parse((await c.request('GET', `/v1/inbox?limit=${PAGE}&include=bytes`)).body.toString()) as {
         entries: { deliveryId: string; message: { id: string; size: number }; bytes: string | null }[];
       };
       if (page.entries.length === 0) {
@@ -350,6 +351,7 @@ async function main(): Promise<void> {
     documentBytes: Math.round(sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length)),
     recipientsPerDocument: RECIPIENTS.length,
     concurrency: CONCURRENCY,
+    inboxPage: PAGE,
     peak: {
       seconds: round(s1),
       hubCpuSeconds: round(cpuPeak),
