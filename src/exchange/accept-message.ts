@@ -15,7 +15,7 @@ import type { EdxmlMessage, StatusMessage } from '../edxml/types.js';
 import type { Agency } from '../directory/agency.js';
 import type { Queryable } from '../store/db.js';
 import { advisoryKey } from '../store/advisory-key.js';
-import { findLatestDocument, findPriors, insertMessages, type MessageRow, type MessageToInsert, type PlannedDelivery } from '../store/message-repo.js';
+import { findLatestDocument, insertMessages, priorsFromRows, priorsQuery, type MessageRow, type MessageToInsert, type PlannedDelivery } from '../store/message-repo.js';
 import { initialDeliveryState } from '../store/delivery-repo.js';
 import { findDocumentBetween, insertBusinessStatus, type NewBusinessStatus } from '../store/status-repo.js';
 import { appendAuditEvent, auditEventWrites, type AuditEventInput } from '../audit/append-event.js';
@@ -171,12 +171,11 @@ interface Planned {
 async function commitBatch(deps: ExchangeDeps, items: readonly Pending[]): Promise<(Committed | Error)[]> {
   // Submissions under one (sender, DocumentId) run one at a time (the locks), so the duplicate and conflict checks hold.
   const locks = items.map((i) => i.lock);
+  const keys = items.map(({ c }) => ({ from: c.message.from.organId, kind: c.message.kind, documentId: c.message.documentId, sha256: c.sha256 }));
   const started = performance.now();
-  const outcomes = await deps.db.tx(async (q) => {
-    const priors = await findPriors(
-      q,
-      items.map(({ c }) => ({ from: c.message.from.organId, kind: c.message.kind, documentId: c.message.documentId, sha256: c.sha256 })),
-    );
+  // What was sent before under these DocumentIds is read in BEGIN's round trip, once the locks are held.
+  const outcomes = await deps.db.tx(async (q, found) => {
+    const priors = priorsFromRows(keys, found);
     const outcomes: (Committed | Error)[] = [];
     const planned: Planned[] = [];
     for (const [index, item] of items.entries()) {
@@ -201,7 +200,7 @@ async function commitBatch(deps: ExchangeDeps, items: readonly Pending[]): Promi
       outcomes[p.index] = { row: rows.get(p.insert.message.id)!, duplicate: false, pushIds: deliveries.filter((d) => d.mode === 'push').map((d) => d.id) };
     }
     return outcomes;
-  }, { locks });
+  }, { locks, first: priorsQuery(keys) });
   deps.metrics.committed(items.length, (performance.now() - started) / 1000);
   return outcomes;
 }

@@ -1,5 +1,5 @@
 /** Accepted messages: metadata rows and the exact submitted bytes. */
-import type { MoreWrites, Queryable } from './db.js';
+import { sqlLiteral, type MoreWrites, type Queryable } from './db.js';
 import type { DeliveryState } from './delivery-repo.js';
 
 export interface MessageRow {
@@ -124,21 +124,34 @@ export interface Prior {
 }
 
 /**
- * What each sender already sent under each DocumentId, for many submissions in one query (answers in the keys' order).
- * Not a prepared statement, like the other lookups of a page of keys below: a generic plan made while the table
- * was small (a sequential scan) would stay in the connection's cache, scanning the grown table, until an ANALYZE.
+ * The query of what each sender already sent under each DocumentId, for many
+ * submissions at once, with the keys written in as literals: the accept
+ * transaction sends it with BEGIN and its locks (`TxOptions.first`), one round
+ * trip for all three. Read its rows with `priorsFromRows`. (Not a prepared
+ * statement, like the other lookups of a page of keys below: a generic plan
+ * made while the table was small — a sequential scan — would stay in the
+ * connection's cache, scanning the grown table, until an ANALYZE.)
  */
-export async function findPriors(q: Queryable, keys: readonly PriorKey[]): Promise<Prior[]> {
-  const r = await q.query<MessageRow & { k: number }>(
-    `SELECT k.n::int AS k, ${COLUMNS_OF_M}
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS k(from_organ, kind, document_id, sha256, n)
+export function priorsQuery(keys: readonly PriorKey[]): string {
+  const column = (pick: (k: PriorKey) => string): string => `ARRAY[${keys.map((k) => sqlLiteral(pick(k))).join(', ')}]::text[]`;
+  return `SELECT k.n::int AS k, ${COLUMNS_OF_M}
+       FROM unnest(${column((k) => k.from)}, ${column((k) => k.kind)}, ${column((k) => k.documentId)}, ${column((k) => k.sha256)})
+            WITH ORDINALITY AS k(from_organ, kind, document_id, sha256, n)
        JOIN messages m ON m.from_organ = k.from_organ AND m.document_id = k.document_id
         AND (m.kind = 'edoc' OR (m.kind = k.kind AND m.sha256 = k.sha256))
-      ORDER BY m.seq DESC`,
-    [keys.map((k) => k.from), keys.map((k) => k.kind), keys.map((k) => k.documentId), keys.map((k) => k.sha256)],
-  );
+      ORDER BY m.seq DESC`;
+}
+
+/** {@link priorsQuery} run on its own. */
+export async function findPriors(q: Queryable, keys: readonly PriorKey[]): Promise<Prior[]> {
+  return priorsFromRows(keys, (await q.query(priorsQuery(keys))).rows);
+}
+
+/** The answers of {@link priorsQuery}, in the keys' order. */
+export function priorsFromRows(keys: readonly PriorKey[], found: readonly Record<string, unknown>[]): Prior[] {
+  const all = found as unknown as readonly (MessageRow & { k: number })[]; // the columns of priorsQuery
   return keys.map((key, i) => {
-    const rows: MessageRow[] = r.rows.filter((row) => row.k === i + 1).map(({ k: _k, ...m }) => m);
+    const rows: MessageRow[] = all.filter((row) => row.k === i + 1).map(({ k: _k, ...m }) => m);
     return {
       duplicate: rows.find((m) => m.kind === key.kind && m.sha256 === key.sha256) ?? null,
       latestDocument: rows.find((m) => m.kind === 'edoc') ?? null,

@@ -48,7 +48,7 @@ export function createPgDb(opts: PgDbOptions): Db & Listenable {
     async query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
       return asResult<R>(await pool.query(toQuery(sql, params)));
     },
-    async tx<T>(fn: (q: Queryable) => Promise<T>, opts?: TxOptions): Promise<T> {
+    async tx<T>(fn: (q: Queryable, firstRows: Record<string, unknown>[]) => Promise<T>, opts?: TxOptions): Promise<T> {
       const client = await pool.connect();
       const q: Queryable = {
         async query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
@@ -56,9 +56,10 @@ export function createPgDb(opts: PgDbOptions): Db & Listenable {
         },
       };
       try {
-        // Parameterless, so the simple protocol sends BEGIN and the lock together.
-        await client.query(beginSql(opts));
-        const out = await fn(q);
+        // Parameterless, so the simple protocol sends BEGIN, the locks and `first` together.
+        const begun: pg.QueryResult | pg.QueryResult[] = await client.query(beginSql(opts));
+        const firstRows = opts?.first ? ((Array.isArray(begun) ? begun[begun.length - 1]?.rows : begun.rows) ?? []) : [];
+        const out = await fn(q, firstRows);
         await client.query('COMMIT');
         client.release();
         return out;

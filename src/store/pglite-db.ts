@@ -51,11 +51,12 @@ export async function createPgliteDb(opts: PgliteDbOptions): Promise<Db & Listen
     query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
       return mutex.run(() => run<R>(pglite, sql, params));
     },
-    tx<T>(fn: (q: Queryable) => Promise<T>, opts?: TxOptions): Promise<T> {
+    tx<T>(fn: (q: Queryable, firstRows: Record<string, unknown>[]) => Promise<T>, opts?: TxOptions): Promise<T> {
       return mutex.run(async () => {
-        await pglite.exec(beginSql(opts));
         try {
-          const out = await fn(inner);
+          const begun = await pglite.exec(beginSql(opts));
+          const firstRows = opts?.first ? ((begun[begun.length - 1]?.rows ?? []) as Record<string, unknown>[]) : [];
+          const out = await fn(inner, firstRows);
           await pglite.exec('COMMIT');
           return out;
         } catch (e) {

@@ -24,7 +24,7 @@ export function recordingDb(db: Db, seen: Statement[]): Db {
   return {
     kind: db.kind,
     query: (sql, params) => recording(db, seen).query(sql, params),
-    tx: (fn, opts) => db.tx((q) => fn(recording(q, seen)), opts),
+    tx: (fn, opts) => db.tx((q, firstRows) => fn(recording(q, seen), firstRows), opts),
     close: () => db.close(),
   };
 }

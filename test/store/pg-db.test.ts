@@ -92,3 +92,32 @@ t.test('tx({ locks }) takes several keys in ascending order, so crossed key list
   await Promise.all(runs);
   t.pass('no deadlock');
 });
+
+t.test('tx({ first }): a literal statement in BEGIN\'s round trip, read after the locks', async (t) => {
+  const { sqlLiteral } = await import('../../src/store/db.js');
+  const tdb = await createTestDatabase();
+  t.teardown(tdb.drop);
+  const { db } = tdb;
+  const nasty = "it's a \\ back'slash'); DROP TABLE messages; -- Văn bản \\x41 E'x'";
+  const rows = await db.tx(async (_q, found) => found, { locks: [5n], first: `SELECT ${sqlLiteral(nasty)} AS s, 2 AS n` });
+  t.same(rows, [{ s: nasty, n: 2 }], 'any text comes back as it went in');
+  t.same(await db.tx(async (_q, found) => found), [], 'no first statement: no rows');
+
+  // A transaction holding the lock commits a row while another waits for it: the waiter's first statement sees the row.
+  await db.query('CREATE TABLE seen (n int)');
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const holder = db.tx(async (q) => {
+    await q.query('INSERT INTO seen VALUES (1)');
+    await held;
+  }, { locks: [9n] });
+  await new Promise((r) => setTimeout(r, 100));
+  const waiter = db.tx(async (_q, found) => found, { locks: [9n], first: 'SELECT count(*)::int AS n FROM seen' });
+  await new Promise((r) => setTimeout(r, 100));
+  release();
+  await holder;
+  t.same(await waiter, [{ n: 1 }], 'the row committed while it waited for the lock');
+
+  await t.rejects(db.tx(async () => undefined, { first: 'SELECT no_such_column FROM seen' }), /no_such_column/);
+  t.same((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM seen')).rows, [{ n: 1 }], 'the pool still works after a failed first statement');
+});

@@ -60,3 +60,13 @@ t.test('embedded PGlite: rowCount counts selected and changed rows', async (t) =
   t.equal((await db.query('SELECT * FROM t2 WHERE v > $1', [1])).rowCount, 2);
   t.equal((await db.query('SELECT * FROM t2')).rowCount, 3);
 });
+
+t.test('embedded PGlite: tx({ first }) hands the rows of a literal statement run with BEGIN', async (t) => {
+  const { sqlLiteral } = await import('../../src/store/db.js');
+  const db = await openDb({ databaseUrl: null, dataDir: null, migrations: [] });
+  t.teardown(() => db.close());
+  const nasty = "it's a \\ back'slash'); -- Văn bản";
+  t.same(await db.tx(async (_q, found) => found, { locks: [5n], first: `SELECT ${sqlLiteral(nasty)} AS s, 2::bigint AS n` }), [{ s: nasty, n: '2' }]);
+  await t.rejects(db.tx(async () => undefined, { first: 'SELECT no_such_column' }), /no_such_column/);
+  t.same((await db.query('SELECT 1 AS one')).rows, [{ one: 1 }], 'rolled back: the database still answers');
+});
