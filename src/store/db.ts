@@ -62,3 +62,6 @@ export function beginSql(opts?: TxOptions): string {
  * whatever `standard_conforming_strings` says (pg's own escaping).
  */
 export const sqlLiteral = (s: string): string => pg.escapeLiteral(s);
+
+/** A bytea value as a Buffer: `pg` gives a Buffer, PGlite a Uint8Array (the same memory, not copied). */
+export const byteaBuffer = (u: Uint8Array | null | undefined): Buffer | null => (u ? Buffer.from(u.buffer, u.byteOffset, u.byteLength) : null);

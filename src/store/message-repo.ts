@@ -1,5 +1,5 @@
 /** Accepted messages: metadata rows and the exact submitted bytes. */
-import { sqlLiteral, type MoreWrites, type Queryable } from './db.js';
+import { byteaBuffer, sqlLiteral, type MoreWrites, type Queryable } from './db.js';
 import type { DeliveryState } from './delivery-repo.js';
 
 export interface MessageRow {
@@ -217,11 +217,8 @@ export async function getMessageBodies(q: Queryable, ids: readonly string[]): Pr
     `SELECT message_id, bytes FROM message_bodies WHERE message_id = ANY($1::uuid[])`,
     [ids],
   );
-  return new Map(r.rows.map((b) => [b.message_id, asBuffer(b.bytes)]));
+  return new Map(r.rows.map((b) => [b.message_id, byteaBuffer(b.bytes)]));
 }
-
-/** bytea comes back as a Buffer from `pg` and as a Uint8Array from PGlite. */
-const asBuffer = (u: Uint8Array | null): Buffer | null => (u ? Buffer.from(u.buffer, u.byteOffset, u.byteLength) : null);
 
 /** A message row without its parsed summary: what lists show. */
 export type MessageHeaderRow = Omit<MessageRow, 'summary'>;
@@ -256,7 +253,7 @@ export async function getMessageWithBytes(
   const { bytes, delivery_id, delivery_state, ...message } = row;
   return {
     message,
-    bytes: asBuffer(bytes),
+    bytes: byteaBuffer(bytes),
     delivery: delivery_id && delivery_state ? { id: delivery_id, state: delivery_state } : null,
   };
 }

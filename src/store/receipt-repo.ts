@@ -1,10 +1,9 @@
 /** Issued receipts: stored once so every download is the same signed file. */
-import type { Queryable } from './db.js';
+import { byteaBuffer, type Queryable } from './db.js';
 
 export async function getReceipt(q: Queryable, subjectId: string): Promise<Buffer | null> {
   const r = await q.query<{ bytes: Uint8Array }>('SELECT bytes FROM receipts WHERE subject_id = $1', [subjectId]);
-  const b = r.rows[0]?.bytes;
-  return b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : null;
+  return byteaBuffer(r.rows[0]?.bytes);
 }
 
 /** Stores a receipt unless one exists; returns the stored one (first writer wins). */
