@@ -41,6 +41,8 @@ export interface HubConfig {
   maxMessageBytes: number;
   /** Deepest element nesting accepted in an edXML message. */
   maxXmlDepth: number;
+  /** Memory for the bytes of just-accepted messages, served to inbox pages without a database read; 0 = off. */
+  recentBodiesBytes: number;
   delivery: {
     /** Push attempts before a delivery is undeliverable. */
     attempts: number;
@@ -129,6 +131,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<HubConfig>
     directoryFile: env.EDOC_DIRECTORY_FILE ? path.resolve(root, env.EDOC_DIRECTORY_FILE) : null,
     maxMessageBytes: int(env, 'EDOC_MAX_MESSAGE_BYTES', 50 * 1024 * 1024, 1024),
     maxXmlDepth: int(env, 'EDOC_MAX_XML_DEPTH', 64, 8),
+    recentBodiesBytes: int(env, 'EDOC_RECENT_BODIES_MB', 64, 0) * 1024 * 1024,
     delivery: {
       attempts: int(env, 'EDOC_PUSH_ATTEMPTS', 8, 1),
       backoffMs: int(env, 'EDOC_PUSH_BACKOFF_MS', 5_000, 1),

@@ -396,6 +396,8 @@ export async function acceptMessage(deps: ExchangeDeps, callerOrganId: string, b
     if (!duplicate) {
       deps.metrics.accepted(row.kind);
       deps.scheduler.schedulePush(pushIds);
+      // Recipients that poll will ask for these bytes shortly.
+      if (pushIds.length < row.recipients.length) deps.recentBodies.put(row.id, bytes);
     }
     deps.log.info(
       { messageId: row.id, from: row.from_organ, to: row.recipients, documentId: row.document_id, kind: row.kind, duplicate, sha256, size: bytes.length, signature: checked.verdict.status },

@@ -11,6 +11,7 @@ import type { EdxmlMessage } from '../edxml/types.js';
 import type { XmlDocument } from '../edxml/xml/tree.js';
 import type { SignatureVerdict } from '../pki/xmldsig/signature-verdict.js';
 import type { HubSigner } from '../pki/receipts/hub-signer.js';
+import type { RecentBodies } from './recent-bodies.js';
 
 /** Checks the XML signature of a parsed message for the sending agency's policy. */
 export interface SignatureChecker {
@@ -42,6 +43,8 @@ export interface ExchangeDeps {
   signatures: SignatureChecker;
   scheduler: DeliveryScheduler;
   metrics: ExchangeMetrics;
+  /** The bytes of messages this process accepted in the last minutes (inbox pages read them from here first). */
+  recentBodies: RecentBodies;
   /** The hub's own key: receipts and the status messages it generates. */
   hubSigner: HubSigner;
   /** The same key as PEM, for XML-signing the status messages the hub generates. */

@@ -66,7 +66,7 @@ export async function fetchInbox(deps: ExchangeDeps, organId: string, after: str
     taken += 1;
   }
   const included = page.entries.slice(0, taken);
-  const bodies = await getMessageBodies(deps.db, [...new Set(included.map((e) => e.message.id))]);
+  const bodies = await readBodies(deps, included.map((e) => e.message.id));
   const entries: InboxEntryWithBytes[] = included.map((e) => ({ ...e, bytes: bodies.get(e.message.id) ?? null }));
   const next = taken < page.entries.length ? entries[taken - 1]!.cursor : page.next;
   const firstFetches = entries.filter((e) => e.state === 'available' && e.bytes !== null);
@@ -81,6 +81,19 @@ export async function fetchInbox(deps: ExchangeDeps, organId: string, after: str
     for (const e of entries) if (now.has(e.deliveryId)) e.state = 'fetched';
   }
   return { entries, next };
+}
+
+/** The bytes of these messages: the ones this process accepted lately from memory, the others from the database. */
+async function readBodies(deps: ExchangeDeps, ids: readonly string[]): Promise<Map<string, Buffer | null>> {
+  const bodies = new Map<string, Buffer | null>();
+  const missing: string[] = [];
+  for (const id of new Set(ids)) {
+    const held = deps.recentBodies.get(id);
+    if (held) bodies.set(id, held);
+    else missing.push(id);
+  }
+  for (const [id, bytes] of await getMessageBodies(deps.db, missing)) bodies.set(id, bytes);
+  return bodies;
 }
 
 function fetchedEvent(organId: string, m: MessageHeaderRow, deliveryId: string): AuditEventInput {

@@ -1,7 +1,8 @@
 /**
  * The exchange use cases' dependencies for a hub configuration: its key and
  * certificate from the certs folder, the signature checker over the trust
- * store, and the given database, log, queue and metrics.
+ * store, a cache of just-accepted bytes, and the given database, log, queue
+ * and metrics.
  */
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
@@ -13,6 +14,10 @@ import { loadHubSigner } from '../pki/receipts/hub-signer.js';
 import type { DeliveryScheduler, ExchangeDeps, ExchangeMetrics } from '../exchange/exchange-deps.js';
 import { createSignatureChecker } from './signature-checker.js';
 import { createAgencyCache } from '../directory/agency-cache.js';
+import { createRecentBodies } from '../exchange/recent-bodies.js';
+
+/** Pull recipients fetch most documents within seconds; an inbox left longer is read from the database. */
+const RECENT_BODIES_MAX_AGE_MS = 5 * 60 * 1000;
 
 export function createExchangeDeps(
   config: HubConfig,
@@ -29,5 +34,6 @@ export function createExchangeDeps(
     signatures: createSignatureChecker(parts.trust, readFileSync(layout.signingCert, 'utf8')),
     scheduler: parts.scheduler,
     metrics: parts.metrics,
+    recentBodies: createRecentBodies({ maxBytes: config.recentBodiesBytes, maxAgeMs: RECENT_BODIES_MAX_AGE_MS }),
   };
 }

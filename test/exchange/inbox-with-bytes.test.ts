@@ -34,7 +34,8 @@ const doc = (i: number, attachmentBytes = 512): Buffer =>
   });
 
 t.test('a page of the inbox with the exact bytes; the deliveries become fetched, logged once', async (t) => {
-  const hub = await startTestHub();
+  // Every body from the database, as on an API process that did not accept them (the cache is tested below).
+  const hub = await startTestHub({ EDOC_RECENT_BODIES_MB: '0' });
   t.teardown(() => hub.close());
   await hub.setAgency(G22, { signaturePolicy: 'lenient' });
   const sent = [doc(0), doc(1), doc(2), doc(3)];
@@ -73,6 +74,24 @@ t.test('a page of the inbox with the exact bytes; the deliveries become fetched,
   const bad = await hub.request(H41, 'GET', '/v1/inbox?include=everything');
   t.equal(bad.status, 400, 'an unknown include is a bad request');
   t.equal((await hub.request(H41, 'GET', '/v1/inbox')).json<{ entries: Record<string, unknown>[] }>().entries[0]!.bytes, undefined, 'no bytes unless asked');
+});
+
+t.test('the bytes of documents this process just accepted come from memory, the others from the database', async (t) => {
+  // 1 MiB of cache: documents over 64 KiB are not kept in it.
+  const hub = await startTestHub({ EDOC_RECENT_BODIES_MB: '1' });
+  t.teardown(() => hub.close());
+  await hub.setAgency(G22, { signaturePolicy: 'lenient' });
+  const sent = [doc(0), doc(1, 100_000), doc(2)];
+  for (const d of sent) t.equal((await hub.request(G22, 'POST', '/v1/messages', d)).status, 202);
+  // Overwrite the stored bytes: what the page returns shows where it read them.
+  await hub.tdb.db.query("UPDATE message_bodies SET bytes = convert_to('stored copy', 'UTF8')");
+  const page = (await hub.request(H41, 'GET', '/v1/inbox?include=bytes')).json<Page>();
+  t.equal(page.entries.length, 3);
+  const got = page.entries.map((e) => Buffer.from(e.bytes ?? '', 'base64'));
+  t.ok(got[0]!.equals(sent[0]!), 'a small document just accepted: its exact bytes, from memory');
+  t.equal(got[1]!.toString(), 'stored copy', 'a document too large for the cache: read from the database');
+  t.ok(got[2]!.equals(sent[2]!), 'from memory');
+  t.same(page.entries.map((e) => e.state), ['fetched', 'fetched', 'fetched'], 'each delivery counts as fetched wherever its bytes came from');
 });
 
 t.test('a page with bytes stops before 8 MiB of documents, at least one entry', async (t) => {
