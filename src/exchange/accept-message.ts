@@ -15,7 +15,16 @@ import type { EdxmlMessage, StatusMessage } from '../edxml/types.js';
 import type { Agency } from '../directory/agency.js';
 import type { Queryable } from '../store/db.js';
 import { advisoryKey } from '../store/advisory-key.js';
-import { findLatestDocument, insertMessages, priorsFromRows, priorsQuery, type MessageRow, type MessageToInsert, type PlannedDelivery } from '../store/message-repo.js';
+import {
+  findLatestDocument,
+  insertMessages,
+  priorsFromRows,
+  priorsQuery,
+  SEQ_ORDER_LOCK,
+  type MessageRow,
+  type MessageToInsert,
+  type PlannedDelivery,
+} from '../store/message-repo.js';
 import { initialDeliveryState } from '../store/delivery-repo.js';
 import { findDocumentBetween, insertBusinessStatus, type NewBusinessStatus } from '../store/status-repo.js';
 import { appendAuditEvent, auditEventWrites, type AuditEventInput } from '../audit/append-event.js';
@@ -169,8 +178,9 @@ interface Planned {
  * submission's outcome only; the others commit.
  */
 async function commitBatch(deps: ExchangeDeps, items: readonly Pending[]): Promise<(Committed | Error)[]> {
-  // Submissions under one (sender, DocumentId) run one at a time (the locks), so the duplicate and conflict checks hold.
-  const locks = items.map((i) => i.lock);
+  // Submissions under one (sender, DocumentId) run one at a time (the locks), so the duplicate and conflict checks hold;
+  // and the rows commit in seq order (SEQ_ORDER_LOCK).
+  const locks = [...items.map((i) => i.lock), SEQ_ORDER_LOCK];
   const keys = items.map(({ c }) => ({ from: c.message.from.organId, kind: c.message.kind, documentId: c.message.documentId, sha256: c.sha256 }));
   const started = performance.now();
   // What was sent before under these DocumentIds is read in BEGIN's round trip, once the locks are held.

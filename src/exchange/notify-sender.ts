@@ -14,7 +14,7 @@ import { auditEventWrites } from '../audit/append-event.js';
 import { getAgencies } from '../store/agency-repo.js';
 import { advisoryKey } from '../store/advisory-key.js';
 import { initialDeliveryState, type DeliveryRow } from '../store/delivery-repo.js';
-import { getMessage, insertMessage } from '../store/message-repo.js';
+import { getMessage, insertMessage, SEQ_ORDER_LOCK } from '../store/message-repo.js';
 import type { ExchangeDeps } from './exchange-deps.js';
 import { messageSummary } from './message-view.js';
 
@@ -82,7 +82,7 @@ export async function notifySender(deps: ExchangeDeps, delivery: DeliveryRow, re
       ]),
     );
     return { messageId, push: d.mode === 'push' ? [d.id] : [] };
-  }, { locks: [advisoryKey('notice', delivery.id)] });
+  }, { locks: [advisoryKey('notice', delivery.id), SEQ_ORDER_LOCK] });
   if (!id) return null;
   deps.scheduler.schedulePush(id.push);
   deps.log.info({ messageId: id.messageId, deliveryId: delivery.id, sender: original.from_organ }, 'sender notified of a failed delivery');

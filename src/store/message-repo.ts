@@ -1,6 +1,18 @@
 /** Accepted messages: metadata rows and the exact submitted bytes. */
 import { byteaBuffer, sqlLiteral, type MoreWrites, type Queryable } from './db.js';
 import type { DeliveryState } from './delivery-repo.js';
+import { advisoryKey } from './advisory-key.js';
+
+/**
+ * The lock a transaction that inserts messages and deliveries holds from its
+ * start (in `TxOptions.locks`), so that they commit in the order of their seq.
+ * Lists read with a seq as cursor (the inbox, sent messages) rely on it: a
+ * row committed after a page was read always sorts after that page. Without
+ * it, a transaction could take seq 40, another seq 41 and commit first, and
+ * a client polling after 41 would never see 40. It serializes the accept
+ * transactions of several hub processes (one process runs one at a time anyway).
+ */
+export const SEQ_ORDER_LOCK = advisoryKey('edoc-hub', 'seq-order');
 
 export interface MessageRow {
   id: string;
@@ -55,7 +67,8 @@ export interface MessageToInsert {
 /**
  * Inserts the message rows, their exact bytes, their deliveries and `more`
  * (e.g. their log entries) in ONE statement: one round trip, all or nothing,
- * however many messages. Seq follows the order given.
+ * however many messages. Seq follows the order given. The transaction must
+ * hold {@link SEQ_ORDER_LOCK}.
  */
 export async function insertMessages(q: Queryable, items: readonly MessageToInsert[], more?: MoreWrites): Promise<Map<string, MessageRow>> {
   if (items.length === 0) return new Map();
