@@ -46,7 +46,7 @@ export function createRecentBodies(opts: RecentBodiesOptions): RecentBodies {
     put(messageId, bytes) {
       // One large document would push out hundreds of ordinary ones.
       if (bytes.length > opts.maxBytes / 16 || held.has(messageId)) return;
-      held.set(messageId, { bytes, at: now() });
+      held.set(messageId, { bytes: ownMemory(bytes), at: now() });
       total += bytes.length;
       evict(now());
     },
@@ -60,4 +60,16 @@ export function createRecentBodies(opts: RecentBodiesOptions): RecentBodies {
       return e.bytes;
     },
   };
+}
+
+/**
+ * The bytes in memory of their own: a request body can be a view into a larger
+ * buffer (Node's shared pool for small ones), which holding the view would
+ * keep alive whole, outside the cache's count.
+ */
+function ownMemory(bytes: Buffer): Buffer {
+  if (bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length) return bytes;
+  const copy = Buffer.allocUnsafeSlow(bytes.length);
+  bytes.copy(copy);
+  return copy;
 }

@@ -44,3 +44,15 @@ t.test('0 bytes turns it off', async (t) => {
   cache.put('a', bytes(1));
   t.equal(cache.get('a'), undefined);
 });
+
+t.test('a view into a larger buffer is kept as a copy of its own bytes', async (t) => {
+  const cache = createRecentBodies({ maxBytes: 1 << 20, maxAgeMs: 60_000 });
+  const big = Buffer.alloc(8192, 7);
+  cache.put('view', big.subarray(100, 200));
+  const held = cache.get('view')!;
+  t.same(held, Buffer.alloc(100, 7));
+  t.equal(held.buffer.byteLength, 100, 'not the 8 KiB behind the view');
+  const own = Buffer.allocUnsafeSlow(50).fill(1);
+  cache.put('own', own);
+  t.equal(cache.get('own'), own, 'a buffer of its own is kept as it is');
+});
