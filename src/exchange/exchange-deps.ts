@@ -32,6 +32,8 @@ export interface ExchangeMetrics {
   acknowledged(result: string): void;
   /** One group-commit transaction: how many submissions it carried and how long it took. */
   committed(submissions: number, seconds: number): void;
+  /** The bytes of one inbox page: how many came from memory (recent bodies), how many from the database. */
+  inboxBodies(fromMemory: number, fromDatabase: number): void;
 }
 
 export interface ExchangeDeps {
@@ -57,4 +59,4 @@ export interface ExchangeDeps {
   logAccepts?: false;
 }
 
-export const noMetrics: ExchangeMetrics = { accepted() {}, rejected() {}, acknowledged() {}, committed() {} };
+export const noMetrics: ExchangeMetrics = { accepted() {}, rejected() {}, acknowledged() {}, committed() {}, inboxBodies() {} };

@@ -92,6 +92,7 @@ async function readBodies(deps: ExchangeDeps, ids: readonly string[]): Promise<M
     if (held) bodies.set(id, held);
     else missing.push(id);
   }
+  deps.metrics.inboxBodies(bodies.size, missing.length);
   for (const [id, bytes] of await getMessageBodies(deps.db, missing)) bodies.set(id, bytes);
   return bodies;
 }

@@ -40,6 +40,12 @@ export function createHubMetrics(): HubMetrics {
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const inboxBodies = new Counter({
+    name: 'edoc_hub_inbox_bodies_total',
+    help: 'Document bytes sent in inbox pages, by where they were read: memory (accepted in the last minutes by this process) or database',
+    labelNames: ['source'],
+    registers: [registry],
+  });
   let depthSource: (() => Promise<Record<string, number>>) | null = null;
   new Gauge({
     name: 'edoc_hub_queue_jobs',
@@ -66,6 +72,10 @@ export function createHubMetrics(): HubMetrics {
     committed(submissions, seconds) {
       commitSize.observe(submissions);
       commitTime.observe(seconds);
+    },
+    inboxBodies(fromMemory, fromDatabase) {
+      if (fromMemory > 0) inboxBodies.inc({ source: 'memory' }, fromMemory);
+      if (fromDatabase > 0) inboxBodies.inc({ source: 'database' }, fromDatabase);
     },
     setQueueDepthSource(fn) {
       depthSource = fn;

@@ -92,6 +92,9 @@ t.test('the bytes of documents this process just accepted come from memory, the 
   t.equal(got[1]!.toString(), 'stored copy', 'a document too large for the cache: read from the database');
   t.ok(got[2]!.equals(sent[2]!), 'from memory');
   t.same(page.entries.map((e) => e.state), ['fetched', 'fetched', 'fetched'], 'each delivery counts as fetched wherever its bytes came from');
+  const metrics = (await hub.request(null, 'GET', '/metrics')).body.toString();
+  t.match(metrics, /edoc_hub_inbox_bodies_total\{source="memory"\} 2\b/, 'the metrics count the bytes read from memory…');
+  t.match(metrics, /edoc_hub_inbox_bodies_total\{source="database"\} 1\b/, '…and from the database');
 });
 
 t.test('a page with bytes stops before 8 MiB of documents, at least one entry', async (t) => {
