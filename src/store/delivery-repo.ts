@@ -144,6 +144,7 @@ export async function acknowledgeMany(
 
 /** State of some deliveries of one recipient (to explain the ones a batch left alone). */
 export async function deliveryStates(q: Queryable, recipient: string, ids: string[]): Promise<Map<string, { state: DeliveryState; ack_result: string | null }>> {
+  if (ids.length === 0) return new Map(); // the usual case: the whole batch moved
   const r = await q.query<{ id: string; state: DeliveryState; ack_result: string | null }>(
     'SELECT id, state, ack_result FROM deliveries WHERE recipient = $1 AND id = ANY($2::uuid[])',
     [recipient, ids],
