@@ -13,6 +13,7 @@ export const AUDIT_EVENT_TYPES = [
   'message.linked',
   'directory.changed',
   'certificate.changed',
+  'trust.loaded',
   'policy.changed',
   'audit.queried',
   'audit.exported',

@@ -26,6 +26,7 @@ import { createCallerResolver } from '../http/authenticate.js';
 import { buildApp } from '../http/build-app.js';
 import type { HubServices } from './hub-services.js';
 import { createExchangeDeps } from './create-exchange-deps.js';
+import { createTrustLoadRecorder } from './record-trust-loads.js';
 import { notifySender } from '../exchange/notify-sender.js';
 import { purgeExpiredDocuments } from '../exchange/purge-expired.js';
 
@@ -54,7 +55,8 @@ export async function createHub(config: HubConfig, opts: CreateHubOptions = {}):
     log.info({ agencies: dir.agencies.length, file: config.directoryFile ?? 'bundled demo directory' }, 'agency directory imported');
   }
   const layout = devPkiLayout(config.certsDir);
-  const trust = createTrustStore({ trustDir: config.trustDir, crlDir: config.crlDir });
+  const trustLoads = createTrustLoadRecorder(db, log);
+  const trust = createTrustStore({ trustDir: config.trustDir, crlDir: config.crlDir, onLoad: trustLoads.onLoad });
   const metrics = createHubMetrics();
   const redis = producerConnection(config.redisUrl);
   redis.on('error', (err) => log.debug({ err: err.message }, 'redis producer connection error'));
@@ -150,6 +152,7 @@ export async function createHub(config: HubConfig, opts: CreateHubOptions = {}):
       if (app) await app.close();
       if (worker) await (worker as Worker).close();
       if (reconciler) await (reconciler as Reconciler).stop();
+      await trustLoads.settled();
       if (sealer) await (sealer as AuditSealer).stop();
       await pushQueue.close();
       pushClient.close();

@@ -2,7 +2,7 @@
  * The hub's trust store: CA certificates (PEM) from one folder and CRLs (PEM or DER)
  * from another, re-read whenever a folder or one of its files changes.
  */
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { HubError } from '../shared/hub-error.js';
@@ -17,6 +17,19 @@ export interface TrustStoreOptions {
    * a new CRL or CA counts within a second without a stat storm on every message.
    */
   recheckMs?: number;
+  /** Called after each (re)load of the folders with what is trusted now (the hub logs it). Must not throw. */
+  onLoad?: (summary: TrustSummary) => void;
+}
+
+/** What a load of the trust folders found: for the exchange log and for people. */
+export interface TrustSummary {
+  /** SHA-256 over the anchors' fingerprints and each counted CRL's revocations: equal digests, equal trust. */
+  digest: string;
+  anchors: { subject: string; fingerprint256: string; notAfter: string }[];
+  /** CRLs signed by an anchor, by file name. */
+  crls: { file: string; issuer: string; thisUpdate: string; nextUpdate: string | null; revoked: number }[];
+  /** CRL files that revoke nothing: unreadable, or not signed by an anchor. */
+  ignoredCrls: string[];
 }
 
 export interface CheckCertificateOptions {
@@ -67,6 +80,26 @@ function readPemCertificates(file: string): X509Certificate[] {
   return blocks.map((b) => new X509Certificate(b));
 }
 
+function summarize(anchors: X509Certificate[], crls: Loaded['crls'], files: string[], ignoredCrls: string[]): TrustSummary {
+  const digest = createHash('sha256');
+  for (const a of anchors) digest.update(`anchor ${a.fingerprint256}\n`);
+  crls.forEach(({ crl, issuer }, i) => {
+    digest.update(`crl ${files[i]} ${issuer.fingerprint256} ${[...crl.revoked.keys()].sort().join(',')}\n`);
+  });
+  return {
+    digest: digest.digest('hex'),
+    anchors: anchors.map((a) => ({ subject: a.subject.replace(/\n/g, ', '), fingerprint256: a.fingerprint256, notAfter: new Date(a.validTo).toISOString() })),
+    crls: crls.map(({ crl, issuer }, i) => ({
+      file: files[i]!,
+      issuer: issuer.subject.replace(/\n/g, ', '),
+      thisUpdate: crl.thisUpdate.toISOString(),
+      nextUpdate: crl.nextUpdate?.toISOString() ?? null,
+      revoked: crl.revoked.size,
+    })),
+    ignoredCrls,
+  };
+}
+
 /** Refuses keys that are too weak to trust (RSA < 2048 bits). */
 export function assertStrongKey(cert: X509Certificate): void {
   const key = cert.publicKey;
@@ -104,6 +137,8 @@ export function createTrustStore(opts: TrustStoreOptions): TrustStore {
       }
     }
     const crls: Loaded['crls'] = [];
+    const files: string[] = [];
+    const ignored: string[] = [];
     if (existsSync(opts.crlDir)) {
       for (const name of readdirSync(opts.crlDir).sort()) {
         if (!/\.(pem|crl|der)$/i.test(name)) continue;
@@ -111,14 +146,25 @@ export function createTrustStore(opts: TrustStoreOptions): TrustStore {
         try {
           crl = parseCrl(readFileSync(path.join(opts.crlDir, name)));
         } catch {
+          ignored.push(name);
           continue; // An unreadable CRL revokes nothing; its issuer's other CRLs still count.
         }
         // Only CRLs signed by a trust anchor count: anyone can drop a file in a folder.
         const issuer = anchors.find((a) => crlIssuedBy(crl, a));
-        if (issuer) crls.push({ crl, issuer });
+        if (issuer) {
+          crls.push({ crl, issuer });
+          files.push(name);
+        } else ignored.push(name);
       }
     }
     loaded = { stamp, checkedAt: now, paths: new Map(), anchors, crls };
+    if (opts.onLoad) {
+      try {
+        opts.onLoad(summarize(anchors, crls, files, ignored));
+      } catch {
+        // A listener's failure must not change a trust decision.
+      }
+    }
     return loaded;
   }
 

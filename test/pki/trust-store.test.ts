@@ -2,7 +2,7 @@ import t from 'tap';
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, writeFileSync, readFileSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
-import { createTrustStore } from '../../src/pki/trust-store.js';
+import { createTrustStore, type TrustSummary } from '../../src/pki/trust-store.js';
 import { parseCrl, buildCrl } from '../../src/pki/crl.js';
 import { pemToDer } from '../../src/pki/asn1/x509-signer.js';
 import { normalizeSerial } from '../../src/pki/asn1/certificate-fields.js';
@@ -75,4 +75,39 @@ t.test('an intermediate in the list completes the chain', async (t) => {
   const leaf = issuePartyCertificate({ ca: { certPem: subCaPem, keyPem: k.privateKeyPem }, profile: { kind: 'agency', organId: 'X' } });
   t.throws(() => store.checkCertificate([x(leaf.certPem)], now), { code: 'pki.untrusted_chain' });
   t.equal(store.checkCertificate([x(leaf.certPem), x(subCaPem)], now).length, 3);
+});
+
+t.test('each load reports what is trusted; the digest changes only with the trust', async (t) => {
+  const f = makePkiFixtures();
+  t.teardown(f.cleanup);
+  const seen: TrustSummary[] = [];
+  const s = createTrustStore({ trustDir: f.layout.trustDir, crlDir: f.layout.crlDir, recheckMs: 0, onLoad: (summary) => seen.push(summary) });
+  s.anchors();
+  t.equal(seen.length, 1, 'the first load');
+  t.same(seen[0]!.anchors.map((a) => a.fingerprint256), [x(f.ca.certPem).fingerprint256]);
+  t.equal(seen[0]!.crls.length, 1);
+  t.equal(seen[0]!.crls[0]!.revoked, 1, "the dev CA's CRL revokes one certificate");
+  t.match(seen[0]!.crls[0]!.issuer, /CN=/);
+  s.anchors();
+  t.equal(seen.length, 1, 'nothing changed: no reload');
+  // A copy of the same CRL under another name: loaded again, and a different trust (another file counts).
+  writeFileSync(path.join(f.layout.crlDir, 'forged.pem'), buildCrl({ issuerCertPem: f.ca.certPem, issuerKeyPem: f.agencyA.keyPem, revoked: [] }));
+  s.anchors();
+  t.equal(seen.length, 2);
+  t.same(seen[1]!.ignoredCrls, ['forged.pem'], 'a CRL not signed by an anchor is reported as ignored');
+  t.equal(seen[1]!.digest, seen[0]!.digest, 'an ignored file does not change the trust');
+  const b = x(f.agencyB.certPem);
+  writeFileSync(path.join(f.layout.crlDir, 'more.pem'), buildCrl({ issuerCertPem: f.ca.certPem, issuerKeyPem: f.ca.keyPem, revoked: [{ serial: b.serialNumber, revokedAt: new Date() }] }));
+  s.anchors();
+  t.equal(seen.length, 3);
+  t.not(seen[2]!.digest, seen[1]!.digest, 'a new revocation changes the digest');
+  t.same(seen[2]!.crls.map((c) => [c.file, c.revoked]), [['ca.crl.pem', 1], ['more.pem', 1]], 'each counted CRL, by file, with its revocations');
+  const throwing = createTrustStore({
+    trustDir: f.layout.trustDir,
+    crlDir: f.layout.crlDir,
+    onLoad: () => {
+      throw new Error('listener down');
+    },
+  });
+  t.equal(throwing.checkCertificate([x(f.agencyA.certPem)], now).length, 2, "a listener's failure changes no trust decision");
 });
