@@ -22,14 +22,18 @@ export interface TrustLoadRecorder {
 
 export function createTrustLoadRecorder(db: Db, log: Logger): TrustLoadRecorder {
   let lastDigest: string | null = null;
+  let lastIgnored = '';
   let pending: Promise<void> = Promise.resolve();
   return {
     onLoad(summary) {
+      // An ignored file does not change the trust, but whoever dropped it there wants to know.
+      const ignored = summary.ignoredCrls.join('\n');
+      if (ignored !== lastIgnored && ignored !== '') log.warn({ files: summary.ignoredCrls }, 'CRL files ignored: unreadable, or not signed by a trusted CA');
+      lastIgnored = ignored;
       if (summary.digest === lastDigest) return; // the folders were touched, the trust did not change
       lastDigest = summary.digest;
       const revoked = summary.crls.reduce((n, c) => n + c.revoked, 0);
       log.info({ anchors: summary.anchors.length, crls: summary.crls.length, revoked, digest: summary.digest }, 'trust store loaded');
-      if (summary.ignoredCrls.length > 0) log.warn({ files: summary.ignoredCrls }, 'CRL files ignored: unreadable, or not signed by a trusted CA');
       pending = pending
         .then(() => record(db, summary))
         .catch((err: unknown) => log.error({ err }, 'could not record the trust store load in the exchange log'));

@@ -16,6 +16,7 @@ import { buildCrl } from '../../src/pki/crl.js';
 import { createTrustLoadRecorder } from '../../src/hub/record-trust-loads.js';
 import { startTestHub } from '../helpers/test-hub.js';
 import { ensureTestCerts, testLayout } from '../helpers/test-certs.js';
+import { createTestDatabase } from '../helpers/test-db.js';
 import type { TrustSummary } from '../../src/pki/trust-store.js';
 
 const G22 = '000.00.00.G22';
@@ -73,4 +74,24 @@ t.test('the trust at start and after a new CRL, each logged once', async (t) => 
   again.onLoad(after[1] as unknown as TrustSummary);
   await again.settled();
   t.equal((await logged()).length, 2, 'the same trust is not logged twice');
+});
+
+t.test('a CRL file the trust store ignores is warned about once, though the trust is unchanged', async (t) => {
+  const lines: { level: number; msg: string; files?: string[] }[] = [];
+  const log = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as (typeof lines)[number]) });
+  const tdb = await createTestDatabase();
+  t.teardown(() => tdb.drop());
+  const recorder = createTrustLoadRecorder(tdb.db, log);
+  const base: TrustSummary = { digest: 'same', anchors: [], crls: [], ignoredCrls: [] };
+  recorder.onLoad(base);
+  await recorder.settled();
+  t.equal(lines.filter((l) => l.msg === 'trust store loaded').length, 1);
+  lines.length = 0;
+  recorder.onLoad({ ...base, ignoredCrls: ['wrong-ca.crl'] });
+  recorder.onLoad({ ...base, ignoredCrls: ['wrong-ca.crl'] });
+  await recorder.settled();
+  const warns = lines.filter((l) => l.level === 40);
+  t.equal(warns.length, 1, 'one warning');
+  t.same(warns[0]!.files, ['wrong-ca.crl']);
+  t.equal(lines.filter((l) => l.msg === 'trust store loaded').length, 0, 'the trust did not change: nothing new to record');
 });
