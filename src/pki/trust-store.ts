@@ -60,7 +60,8 @@ interface Loaded {
   /** Verified certification paths by the fingerprints of the certificates given. */
   paths: Map<string, X509Certificate[]>;
   anchors: X509Certificate[];
-  crls: { crl: ParsedCrl; issuer: X509Certificate }[];
+  /** The CRLs that count, with the file each came from. */
+  crls: { crl: ParsedCrl; issuer: X509Certificate; file: string }[];
 }
 
 /** Folder fingerprint: names, sizes and mtimes of the folder and its files. */
@@ -80,17 +81,15 @@ function readPemCertificates(file: string): X509Certificate[] {
   return blocks.map((b) => new X509Certificate(b));
 }
 
-function summarize(anchors: X509Certificate[], crls: Loaded['crls'], files: string[], ignoredCrls: string[]): TrustSummary {
+function summarize(anchors: X509Certificate[], crls: Loaded['crls'], ignoredCrls: string[]): TrustSummary {
   const digest = createHash('sha256');
   for (const a of anchors) digest.update(`anchor ${a.fingerprint256}\n`);
-  crls.forEach(({ crl, issuer }, i) => {
-    digest.update(`crl ${files[i]} ${issuer.fingerprint256} ${[...crl.revoked.keys()].sort().join(',')}\n`);
-  });
+  for (const { crl, issuer, file } of crls) digest.update(`crl ${file} ${issuer.fingerprint256} ${[...crl.revoked.keys()].sort().join(',')}\n`);
   return {
     digest: digest.digest('hex'),
     anchors: anchors.map((a) => ({ subject: a.subject.replace(/\n/g, ', '), fingerprint256: a.fingerprint256, notAfter: new Date(a.validTo).toISOString() })),
-    crls: crls.map(({ crl, issuer }, i) => ({
-      file: files[i]!,
+    crls: crls.map(({ crl, issuer, file }) => ({
+      file,
       issuer: issuer.subject.replace(/\n/g, ', '),
       thisUpdate: crl.thisUpdate.toISOString(),
       nextUpdate: crl.nextUpdate?.toISOString() ?? null,
@@ -137,7 +136,6 @@ export function createTrustStore(opts: TrustStoreOptions): TrustStore {
       }
     }
     const crls: Loaded['crls'] = [];
-    const files: string[] = [];
     const ignored: string[] = [];
     if (existsSync(opts.crlDir)) {
       for (const name of readdirSync(opts.crlDir).sort()) {
@@ -151,16 +149,14 @@ export function createTrustStore(opts: TrustStoreOptions): TrustStore {
         }
         // Only CRLs signed by a trust anchor count: anyone can drop a file in a folder.
         const issuer = anchors.find((a) => crlIssuedBy(crl, a));
-        if (issuer) {
-          crls.push({ crl, issuer });
-          files.push(name);
-        } else ignored.push(name);
+        if (issuer) crls.push({ crl, issuer, file: name });
+        else ignored.push(name);
       }
     }
     loaded = { stamp, checkedAt: now, paths: new Map(), anchors, crls };
     if (opts.onLoad) {
       try {
-        opts.onLoad(summarize(anchors, crls, files, ignored));
+        opts.onLoad(summarize(anchors, crls, ignored));
       } catch {
         // A listener's failure must not change a trust decision.
       }
