@@ -57,6 +57,15 @@ export function beginSql(opts?: TxOptions): string {
 }
 
 /**
+ * The rows `fn` gets as its second argument: those of the last statement
+ * of {@link beginSql}'s text (which is `first`), given the results of all of
+ * them in order; none when there is no `first`.
+ */
+export function firstRows(opts: TxOptions | undefined, results: readonly { rows: unknown[] }[]): Record<string, unknown>[] {
+  return opts?.first ? ((results[results.length - 1]?.rows ?? []) as Record<string, unknown>[]) : [];
+}
+
+/**
  * A string as an SQL literal, for `TxOptions.first` (which cannot take
  * parameters): `E'…'` with quotes and backslashes escaped, read the same
  * whatever `standard_conforming_strings` says (pg's own escaping).

@@ -3,7 +3,7 @@
  */
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { beginSql, type Db, type Queryable, type QueryResult, type TxOptions } from './db.js';
+import { beginSql, firstRows, type Db, type Queryable, type QueryResult, type TxOptions } from './db.js';
 import type { Listenable } from './listenable.js';
 
 export interface PgDbOptions {
@@ -57,9 +57,9 @@ export function createPgDb(opts: PgDbOptions): Db & Listenable {
       };
       try {
         // Parameterless, so the simple protocol sends BEGIN, the locks and `first` together.
+        // One statement gives one result, several an array of them.
         const begun: pg.QueryResult | pg.QueryResult[] = await client.query(beginSql(opts));
-        const firstRows = opts?.first ? ((Array.isArray(begun) ? begun[begun.length - 1]?.rows : begun.rows) ?? []) : [];
-        const out = await fn(q, firstRows);
+        const out = await fn(q, firstRows(opts, Array.isArray(begun) ? begun : [begun]));
         await client.query('COMMIT');
         client.release();
         return out;

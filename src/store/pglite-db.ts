@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { PGlite, types } from '@electric-sql/pglite';
-import { beginSql, type Db, type Queryable, type QueryResult, type TxOptions } from './db.js';
+import { beginSql, firstRows, type Db, type Queryable, type QueryResult, type TxOptions } from './db.js';
 import type { Listenable } from './listenable.js';
 import { createAsyncMutex } from './async-mutex.js';
 
@@ -54,9 +54,7 @@ export async function createPgliteDb(opts: PgliteDbOptions): Promise<Db & Listen
     tx<T>(fn: (q: Queryable, firstRows: Record<string, unknown>[]) => Promise<T>, opts?: TxOptions): Promise<T> {
       return mutex.run(async () => {
         try {
-          const begun = await pglite.exec(beginSql(opts));
-          const firstRows = opts?.first ? ((begun[begun.length - 1]?.rows ?? []) as Record<string, unknown>[]) : [];
-          const out = await fn(inner, firstRows);
+          const out = await fn(inner, firstRows(opts, await pglite.exec(beginSql(opts))));
           await pglite.exec('COMMIT');
           return out;
         } catch (e) {
