@@ -46,15 +46,17 @@ export function createRecentBodies(opts: RecentBodiesOptions): RecentBodies {
     put(messageId, bytes) {
       // One large document would push out hundreds of ordinary ones.
       if (bytes.length > opts.maxBytes / 16 || held.has(messageId)) return;
-      held.set(messageId, { bytes: ownMemory(bytes), at: now() });
+      const t = now();
+      held.set(messageId, { bytes: ownMemory(bytes), at: t });
       total += bytes.length;
-      evict(now());
+      evict(t);
     },
     get(messageId) {
       const e = held.get(messageId);
       if (!e) return undefined;
-      if (now() - e.at > maxAgeMs) {
-        evict(now());
+      const t = now();
+      if (t - e.at > maxAgeMs) {
+        evict(t);
         return undefined;
       }
       return e.bytes;
