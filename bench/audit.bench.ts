@@ -266,7 +266,7 @@ async function main(): Promise<void> {
     const without = avg(runs.without);
     const withLogging = avg(runs.with);
     out.acceptPath = {
-      note: `the hub's acceptMessage in-process (10 KB document, 3 pull recipients, unsigned under "lenient"), ${CLIENTS} concurrent submitters; with its log entries (message.accepted + 3 delivery.queued, sealer running) vs without; runs interleaved`,
+      note: `the hub's acceptMessage in-process (10 KB document, 3 pull recipients, unsigned under "lenient"), ${CLIENTS} concurrent submitters; with its log entries (message.accepted listing its 3 deliveries, sealer running) vs without; runs interleaved`,
       acceptedPerSecondWithout: Math.round(without),
       acceptedPerSecondWith: Math.round(withLogging),
       costPercent: +((1 - withLogging / without) * 100).toFixed(1),

@@ -2,6 +2,7 @@
 export const AUDIT_EVENT_TYPES = [
   'message.accepted',
   'message.rejected',
+  // No longer written (message.accepted lists the deliveries it made); kept: older logs have it.
   'delivery.queued',
   'delivery.pushed',
   'delivery.retried',

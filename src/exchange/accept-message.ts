@@ -281,7 +281,11 @@ function plan(index: number, { c, bytes, opts }: Pending, related: { id: string 
   };
 }
 
-/** The log entries of an accepted submission: accepted, one queued per delivery, and its link or routed status. */
+/**
+ * The log entries of an accepted submission: accepted (with the deliveries it
+ * created: one entry for the one state change, where earlier versions also
+ * wrote a `delivery.queued` per recipient), and its link or routed status.
+ */
 function acceptanceEvents(
   c: Checked,
   id: string,
@@ -310,20 +314,10 @@ function acceptanceEvents(
       signature: c.verdict,
       businessDocType: codes.businessDocType,
       statusCode: codes.statusCode,
+      deliveries: deliveries.map((d) => ({ deliveryId: d.id, recipient: d.recipient, mode: d.mode, state: d.state })),
       ...(opts.onBehalfOf ? { submittedBy: `console:${opts.onBehalfOf.user}` } : {}),
     },
   });
-  for (const d of deliveries) {
-    events.push({
-      type: 'delivery.queued',
-      actor: 'hub',
-      organs: [from, d.recipient],
-      messageId: id,
-      deliveryId: d.id,
-      documentId: m.documentId,
-      data: { recipient: d.recipient, mode: d.mode, state: d.state },
-    });
-  }
   if (m.kind === 'edoc' && related) {
     events.push({
       type: 'message.linked',

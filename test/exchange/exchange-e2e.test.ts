@@ -110,7 +110,7 @@ t.test('send, push with retries, pull, ack, statuses and tracking', async (t) =>
 
   const final = (await hub.request(G22, 'GET', `/v1/messages/${accepted.id}/tracking`)).json<{
     message: { id: string; businessDocType: number };
-    recipients: { recipient: string; businessStatus: string | null; statuses: { code: string }[]; delivery: { state: string }; deadlines: { receiptOverdue: boolean } | null }[];
+    recipients: { recipient: string; businessStatus: string | null; statuses: { code: string }[]; delivery: { id: string; mode: string; state: string }; deadlines: { receiptOverdue: boolean } | null }[];
   }>();
   t.equal(final.message.businessDocType, 3);
   const byRecipient = Object.fromEntries(final.recipients.map((r) => [r.recipient, r]));
@@ -134,7 +134,17 @@ t.test('send, push with retries, pull, ack, statuses and tracking', async (t) =>
   );
   const byType = Object.fromEntries(events.rows.map((e) => [e.type, Number(e.n)]));
   t.equal(byType['message.accepted'], 1, 'accepted once (the resubmission adds nothing)');
-  t.equal(byType['delivery.queued'], 3);
+  t.equal(byType['delivery.queued'], undefined, 'no queued entries: the acceptance lists its deliveries');
+  const acceptedData = await hub.tdb.db.query<{ deliveries: { deliveryId: string; recipient: string; mode: string; state: string }[] }>(
+    "SELECT data->'deliveries' AS deliveries FROM audit_events WHERE message_id = $1 AND type = 'message.accepted'",
+    [accepted.id],
+  );
+  const listed = acceptedData.rows[0]!.deliveries;
+  t.same(
+    listed.map((d) => [d.recipient, d.deliveryId, d.mode]).sort(),
+    [H14, H41, G17].map((r) => [r, byRecipient[r]!.delivery.id, byRecipient[r]!.delivery.mode]).sort(),
+    'message.accepted names each delivery it created, with its recipient and mode',
+  );
   t.equal(byType['delivery.fetched'], 1);
   t.equal(byType['delivery.acknowledged'], 1);
   t.equal(byType['delivery.pushed'], 1);
