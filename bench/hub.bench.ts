@@ -1,7 +1,7 @@
 /**
  * Exchange hub benchmark. Prints ONE JSON object on stdout (progress on stderr).
  *
- *   npx tsx bench/hub.bench.ts [--seconds 60] [--concurrency 96] [--page 200]
+ *   npx tsx bench/hub.bench.ts [--seconds 60] [--concurrency 96] [--page 200] [--poll 200]
  *   HUB_NODE_ARGS='--cpu-prof …' adds Node options to the hub; HUB_STDOUT=file keeps its output
  *   (e.g. --trace-gc lines); BENCH_DB_SOCKET=/var/run/postgresql makes it use PostgreSQL's socket.
  *
@@ -10,7 +10,8 @@
  * ~10 KB documents from 000.00.00.G22 to three pull recipients over HTTPS with
  * keep-alive, while the three recipients poll their inbox for pages of
  * documents with their bytes (`include=bytes`) and acknowledge each page in one
- * batch. Phases:
+ * batch; a recipient polls again at once after a full page, otherwise after
+ * `--poll` ms (as a document system that drains its inbox, then waits a little). Phases:
  *  1. peak: closed loop (fixed concurrency) for `--seconds` (default 60);
  *  2. half: open loop at 50% of the measured peak for 20 s (latency at half load);
  *  3. signed: a short run of documents signed with G22's RSA key under the
@@ -35,8 +36,10 @@ import { createTestDatabase } from '../test/helpers/test-db.js';
 import { freePort } from '../test/helpers/child-hub.js';
 import { getAgencies, upsertAgency } from '../src/store/agency-repo.js';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, concurrency: { type: 'string', default: '96' }, page: { type: 'string', default: '200' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, concurrency: { type: 'string', default: '96' }, page: { type: 'string', default: '200' }, poll: { type: 'string', default: '200' } } });
 const PAGE = Number(values.page);
+/** How long a recipient waits before polling again after a page that was not full (a full page: again at once). */
+const POLL_MS = Number(values.poll);
 const PEAK_SECONDS = Number(values.seconds);
 const CONCURRENCY = Number(values.concurrency);
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -159,7 +162,7 @@ async function main(): Promise<void> {
         entries: { deliveryId: string; message: { id: string; size: number }; bytes: string | null }[];
       };
       if (page.entries.length === 0) {
-        await sleep(50);
+        await sleep(POLL_MS);
         continue;
       }
       for (const e of page.entries) {
@@ -169,6 +172,7 @@ async function main(): Promise<void> {
       const a = await c.request('POST', '/v1/deliveries/ack', body, 'application/json');
       if (a.status !== 200) throw new Error(`ack ${a.status}: ${a.body.toString()}`);
       acked += (JSON.parse(a.body.toString()) as { results: { outcome: string }[] }).results.filter((r) => r.outcome === 'acknowledged').length;
+      if (page.entries.length < PAGE) await sleep(POLL_MS);
     }
   });
 
@@ -366,6 +370,7 @@ async function main(): Promise<void> {
     recipientsPerDocument: RECIPIENTS.length,
     concurrency: CONCURRENCY,
     inboxPage: PAGE,
+    pollMs: POLL_MS,
     peak: {
       seconds: round(s1),
       hubCpuSeconds: round(cpuPeak),
