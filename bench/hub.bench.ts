@@ -23,6 +23,7 @@
 import https from 'node:https';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -35,6 +36,7 @@ import { ensureTestCerts, testLayout } from '../test/helpers/test-certs.js';
 import { createTestDatabase } from '../test/helpers/test-db.js';
 import { freePort } from '../test/helpers/child-hub.js';
 import { getAgencies, upsertAgency } from '../src/store/agency-repo.js';
+import { sameDevice, startFlushProbe } from './disk-probe.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, concurrency: { type: 'string', default: '96' }, page: { type: 'string', default: '200' }, poll: { type: 'string', default: '200' } } });
 const PAGE = Number(values.page);
@@ -130,6 +132,12 @@ async function main(): Promise<void> {
   }
   const g22 = (await getAgencies(tdb.db, [G22])).get(G22)!;
   await upsertAgency(tdb.db, { ...g22, signaturePolicy: 'lenient' });
+  const dataDirectory = (await tdb.db.query<{ d: string }>('SELECT current_setting(\'data_directory\') AS d')).rows[0]?.d ?? '';
+  // The disk's flush latency on an idle machine, for comparison with the same under load (phase 2).
+  log('the disk alone: 3 s of 8 KiB writes with fdatasync');
+  const idleProbe = startFlushProbe();
+  await sleep(3_000);
+  const flushIdle = await idleProbe.stop();
   await tdb.db.close();
 
   // The hub reaches PostgreSQL over its Unix socket when there is one (as on a database host of its own it would over TCP).
@@ -303,6 +311,7 @@ async function main(): Promise<void> {
   };
   await eventLoop();
   const accepts2 = await acceptBuckets();
+  const flushProbe = startFlushProbe();
   const t2 = performance.now();
   for (let i = 0; performance.now() - t2 < 20_000; i++) {
     const due = t2 + (i * 1000) / halfRate;
@@ -311,6 +320,7 @@ async function main(): Promise<void> {
     inflight.push(submit(nextDoc('h'), halfLat));
   }
   await Promise.all(inflight);
+  const flushHalf = await flushProbe.stop();
   const halfEventLoop = await eventLoop();
   const accepts3 = await acceptBuckets();
   const acceptedInHalf = Math.max(1, (accepts3.get('+Inf') ?? 0) - (accepts2.get('+Inf') ?? 0));
@@ -365,7 +375,7 @@ async function main(): Promise<void> {
 
   const result = {
     bench: 'hub',
-    machine: { cpus: (await import('node:os')).cpus().length },
+    machine: { cpus: os.cpus().length },
     documentBytes: Math.round(sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length)),
     recipientsPerDocument: RECIPIENTS.length,
     concurrency: CONCURRENCY,
@@ -394,6 +404,12 @@ async function main(): Promise<void> {
       /** Share of these accepts (%) over 25, 50 and 100 ms as the hub timed them (its handler, not the network or this process). */
       hubTimedOverMsPercent: { '25': hubOver('0.025'), '50': hubOver('0.05'), '100': hubOver('0.1') },
       groupCommit: commitsBetween(commits2, commits3),
+      /**
+       * The disk's own flush latency over this phase (8 KiB + fdatasync every 5 ms in the temporary
+       * directory): each accept waits for one WAL flush, so a stall of the disk under write load
+       * is a stall of every accept waiting for that flush, whatever the hub does.
+       */
+      diskFlushMs: flushHalf,
     },
     signedRequired: {
       documents: signedCount,
@@ -402,6 +418,8 @@ async function main(): Promise<void> {
     },
     /** After the submissions stop: how fast the three recipients empty their inboxes (fetch each, batch ack). */
     drain: { deliveries: acked - ackedAtDrain, seconds: round(drainSeconds), deliveriesPerSecond: round((acked - ackedAtDrain) / Math.max(0.001, drainSeconds)) },
+    /** The same flush probe on the idle machine before the hub started. */
+    diskFlushIdleMs: { ...flushIdle, sameDeviceAsPostgres: sameDevice(os.tmpdir(), dataDirectory) },
     hubPeakRssMB: round(Math.max(0, ...rssSamples) / 1048576),
     counts: {
       accepted,
