@@ -48,7 +48,14 @@ interface TimelineEntry {
 function timelineOf(ctx: PageContext, r: RecipientTracking, accepted: AuditEventView | undefined, events: AuditEventView[]): TimelineEntry[] {
   const { t } = ctx;
   const out: TimelineEntry[] = [];
-  if (accepted) out.push({ at: accepted.at, what: t('ev.accepted'), who: accepted.actor });
+  if (accepted) {
+    out.push({ at: accepted.at, what: t('ev.accepted'), who: accepted.actor });
+    // The acceptance lists the deliveries it queued (older logs have a delivery.queued entry each, below).
+    const listed = Array.isArray(accepted.data.deliveries) ? (accepted.data.deliveries as unknown[]) : [];
+    if (listed.some((d) => typeof d === 'object' && d !== null && (d as { deliveryId?: unknown }).deliveryId === r.delivery.id)) {
+      out.push({ at: accepted.at, what: t('ev.queued'), who: 'hub' });
+    }
+  }
   for (const e of events.filter((x) => x.deliveryId === r.delivery.id)) {
     const key = EVENT_LABELS[e.type];
     const manual = e.type === 'delivery.retried' && e.actor.startsWith('operator:');
