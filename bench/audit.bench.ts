@@ -33,6 +33,7 @@ import { loadDirectoryFile } from '../src/directory/load-directory-file.js';
 import { createExchangeDeps } from '../src/hub/create-exchange-deps.js';
 import { createTrustStore } from '../src/pki/trust-store.js';
 import { ensureTestCerts, testLayout } from '../test/helpers/test-certs.js';
+import { percentile } from './percentile.js';
 
 const ADMIN_URL = process.env.EDOC_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const EVENTS = Number(process.env.AUDIT_BENCH_EVENTS ?? 1_000_000);
@@ -73,9 +74,7 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-function pct(sorted: number[], p: number): number {
-  return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(2));
-}
+const pct = (sorted: number[], p: number): number => Number(percentile(sorted, p).toFixed(2));
 
 async function latency(n: number, fn: (i: number) => Promise<unknown>): Promise<{ p50: number; p95: number; n: number }> {
   const times: number[] = [];

@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import os from 'node:os';
+import { percentile } from './percentile.js';
 
 export interface FlushLatency {
   flushes: number;
@@ -68,8 +69,8 @@ export function startFlushProbe(dir = os.tmpdir()): { stop(): Promise<FlushLaten
     async stop() {
       child.stdin.end();
       const lat = (await done).sort((a, b) => a - b);
-      const at = (p: number): number => Number((lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? 0).toFixed(2));
-      return { flushes: lat.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1), over50Ms: lat.filter((x) => x > 50).length };
+      const at = (p: number): number => Number(percentile(lat, p).toFixed(2));
+      return { flushes: lat.length, p50Ms: at(50), p99Ms: at(99), maxMs: at(100), over50Ms: lat.filter((x) => x > 50).length };
     },
   };
 }

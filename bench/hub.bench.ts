@@ -37,6 +37,7 @@ import { createTestDatabase } from '../test/helpers/test-db.js';
 import { freePort } from '../test/helpers/child-hub.js';
 import { getAgencies, upsertAgency } from '../src/store/agency-repo.js';
 import { sameDevice, startFlushProbe } from './disk-probe.js';
+import { percentile } from './percentile.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, concurrency: { type: 'string', default: '96' }, page: { type: 'string', default: '200' }, poll: { type: 'string', default: '200' } } });
 const PAGE = Number(values.page);
@@ -88,11 +89,6 @@ function client(base: string, organId: string, maxSockets: number): Client {
       });
     },
   };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 const round = (n: number, d = 1): number => Number(n.toFixed(d));
