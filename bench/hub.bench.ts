@@ -20,7 +20,6 @@
  * Targets (issue 4): ≥ 1,000 accepted/s and ≥ 3,000 deliveries/s sustained,
  * p99 accept < 50 ms at half load, nothing lost.
  */
-import https from 'node:https';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -38,6 +37,9 @@ import { freePort } from '../test/helpers/child-hub.js';
 import { getAgencies, upsertAgency } from '../src/store/agency-repo.js';
 import { sameDevice, startFlushProbe } from './disk-probe.js';
 import { percentile } from './percentile.js';
+import { startWorker } from '../src/shared/start-worker.js';
+import { client } from './https-client.js';
+import type { PullerMessage, PullersConfig } from './inbox-pullers.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, concurrency: { type: 'string', default: '96' }, page: { type: 'string', default: '200' }, poll: { type: 'string', default: '200' } } });
 const PAGE = Number(values.page);
@@ -60,35 +62,6 @@ function doc(i: number, tag: string): Buffer {
     otherInfo: { priority: 0 },
     attachments: [{ contentId: `a${i}`, attachmentName: 'vb.pdf', contentType: 'application/pdf', data: randomBytes(6 * 1024) }],
   });
-}
-
-interface Client {
-  request(method: string, path: string, body?: Buffer, type?: string): Promise<{ status: number; body: Buffer }>;
-}
-
-function client(base: string, organId: string, maxSockets: number): Client {
-  const l = testLayout();
-  const agent = new https.Agent({
-    keepAlive: true,
-    maxSockets,
-    ca: readFileSync(l.caCert),
-    cert: readFileSync(l.agencyCert(organId)),
-    key: readFileSync(l.agencyKey(organId)),
-  });
-  return {
-    request(method, path, body, type = 'application/xml') {
-      return new Promise((resolve, reject) => {
-        const req = https.request(`${base}${path}`, { method, agent, headers: body ? { 'content-type': type, 'content-length': String(body.length) } : {} }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-          res.on('error', reject);
-        });
-        req.on('error', reject);
-        req.end(body);
-      });
-    },
-  };
 }
 
 const round = (n: number, d = 1): number => Number(n.toFixed(d));
@@ -160,28 +133,18 @@ async function main(): Promise<void> {
     await sleep(100);
   }
 
-  // Recipients: poll a page of documents with their bytes, check them, ack the page; until told to stop.
+  // Recipients: on a thread of their own (bench/inbox-pullers.ts), so their page parsing is not counted in the submitter's latency.
   let acked = 0;
-  let pulling = true;
-  const pullers = RECIPIENTS.map(async (organId) => {
-    const c = client(base, organId, 2);
-    while (pulling) {
-      const page = JSON.parse((await c.request('GET', `/v1/inbox?limit=${PAGE}&include=bytes`)).body.toString()) as {
-        entries: { deliveryId: string; message: { id: string; size: number }; bytes: string | null }[];
-      };
-      if (page.entries.length === 0) {
-        await sleep(POLL_MS);
-        continue;
-      }
-      for (const e of page.entries) {
-        if (Buffer.byteLength(e.bytes ?? '', 'base64') !== e.message.size) throw new Error(`message ${e.message.id}: bytes missing or cut`);
-      }
-      const body = Buffer.from(JSON.stringify({ deliveries: page.entries.map((e) => ({ id: e.deliveryId, result: 'done' })) }));
-      const a = await c.request('POST', '/v1/deliveries/ack', body, 'application/json');
-      if (a.status !== 200) throw new Error(`ack ${a.status}: ${a.body.toString()}`);
-      acked += (JSON.parse(a.body.toString()) as { results: { outcome: string }[] }).results.filter((r) => r.outcome === 'acknowledged').length;
-      if (page.entries.length < PAGE) await sleep(POLL_MS);
-    }
+  const pullers = startWorker(new URL('./inbox-pullers.js', import.meta.url), {
+    workerData: { base, recipients: RECIPIENTS, page: PAGE, pollMs: POLL_MS } satisfies PullersConfig,
+  });
+  const pullersStopped = new Promise<void>((resolve, reject) => {
+    pullers.on('message', (m: PullerMessage) => {
+      if ('acked' in m) acked += m.acked;
+      else if ('error' in m) log(`puller: ${m.error}`);
+      else resolve();
+    });
+    pullers.on('error', reject);
   });
 
   const docs: Buffer[] = [];
@@ -252,6 +215,9 @@ async function main(): Promise<void> {
   };
   const otherBefore = otherCpu();
   const pgBefore = await backendCpu();
+  // WAL written over the peak (the whole server's; nothing else writes during a bench): a measure of the database's work that noise does not move.
+  const walLsn = async (): Promise<string> => (await admin.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn;
+  const walBefore = await walLsn();
   const cpuBefore = hubCpuSeconds();
   const acceptedBefore = accepted;
   const ackedBefore = acked;
@@ -283,6 +249,7 @@ async function main(): Promise<void> {
   const otherAfter = otherCpu();
   let pgPeak = 0;
   for (const [pid, after] of await backendCpu()) pgPeak += after - (pgBefore.get(pid) ?? 0);
+  const walPeakBytes = Number((await admin.query<{ n: string }>('SELECT pg_wal_lsn_diff($1, $2)::text AS n', [await walLsn(), walBefore])).rows[0]!.n);
   // Counted now: the per-document CPU figures below divide the peak's CPU by the peak's documents only.
   const acceptedInPeak = Math.max(1, accepted - acceptedBefore);
   const peakAccepted = (accepted - acceptedBefore) / s1;
@@ -303,14 +270,21 @@ async function main(): Promise<void> {
   };
   // The hub's own view of the same accepts (handler start to commit answered, from its histogram):
   // beside the latency seen here, it tells the hub's waits from this process's, which shares the cores.
-  const acceptBuckets = async (): Promise<Map<string, number>> => {
+  // The group commit's transactions over the same phase (locks to COMMIT): a slow one holds every accept queued behind it.
+  const histogramBuckets = async (name: string): Promise<Map<string, number>> => {
     const text = (await sender.request('GET', '/metrics')).body.toString();
     const m = new Map<string, number>();
-    for (const [, le, v] of text.matchAll(/^edoc_hub_accept_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)) m.set(le!, Number(v));
+    for (const [, le, v] of text.matchAll(new RegExp(`^edoc_hub_${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))) m.set(le!, Number(v));
     return m;
   };
+  /** Percent of the observations between two scrapes that took longer than `le` seconds. */
+  const percentOver = (before: Map<string, number>, after: Map<string, number>, le: string): number => {
+    const n = Math.max(1, (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0));
+    return round((100 * (n - ((after.get(le) ?? 0) - (before.get(le) ?? 0)))) / n, 2);
+  };
   await eventLoop();
-  const accepts2 = await acceptBuckets();
+  const accepts2 = await histogramBuckets('accept_seconds');
+  const commitTimes2 = await histogramBuckets('commit_seconds');
   const flushProbe = startFlushProbe();
   const t2 = performance.now();
   for (let i = 0; performance.now() - t2 < 20_000; i++) {
@@ -322,9 +296,10 @@ async function main(): Promise<void> {
   await Promise.all(inflight);
   const flushHalf = await flushProbe.stop();
   const halfEventLoop = await eventLoop();
-  const accepts3 = await acceptBuckets();
-  const acceptedInHalf = Math.max(1, (accepts3.get('+Inf') ?? 0) - (accepts2.get('+Inf') ?? 0));
-  const hubOver = (le: string): number => round((100 * (acceptedInHalf - ((accepts3.get(le) ?? 0) - (accepts2.get(le) ?? 0)))) / acceptedInHalf, 2);
+  const accepts3 = await histogramBuckets('accept_seconds');
+  const commitTimes3 = await histogramBuckets('commit_seconds');
+  const hubOver = (le: string): number => percentOver(accepts2, accepts3, le);
+  const commitOver = (le: string): number => percentOver(commitTimes2, commitTimes3, le);
   const commits3 = await commitTotals();
   halfLat.sort((a, b) => a - b);
 
@@ -355,8 +330,9 @@ async function main(): Promise<void> {
   const ackedAtDrain = acked;
   while (acked < expected && performance.now() - drainStart < 180_000) await sleep(200);
   const drainSeconds = (performance.now() - drainStart) / 1000;
-  pulling = false;
-  await Promise.all(pullers).catch((e: unknown) => log(`puller: ${(e as Error).message}`));
+  pullers.postMessage('stop');
+  await pullersStopped.catch((e: unknown) => log(`pullers: ${(e as Error).message}`));
+  await pullers.terminate();
   clearInterval(rssTimer);
   const counts = (
     await admin.query<{ messages: string; deliveries: string; acknowledged: string }>(
@@ -388,6 +364,8 @@ async function main(): Promise<void> {
       hubCpuMsPerAccepted: round((cpuPeak * 1000) / acceptedInPeak, 3),
       /** The same for the PostgreSQL backends serving the hub (WAL writer and checkpointer not included). */
       postgresBackendCpuMsPerAccepted: round((pgPeak * 1000) / acceptedInPeak, 3),
+      /** WAL bytes per accepted document, its deliveries' fetches and acks and its log entries included. */
+      walBytesPerAccepted: Math.round(walPeakBytes / acceptedInPeak),
       redisCpuMsPerAccepted: round(((otherAfter.redis - otherBefore.redis) * 1000) / acceptedInPeak, 3),
       /** This process: the HTTPS clients that submit, poll, check and acknowledge. */
       loadGeneratorCpuMsPerAccepted: round(((otherAfter.loadGenerator - otherBefore.loadGenerator) * 1000) / acceptedInPeak, 3),
@@ -403,7 +381,7 @@ async function main(): Promise<void> {
       hubEventLoopDelayMs: halfEventLoop,
       /** Share of these accepts (%) over 25, 50 and 100 ms as the hub timed them (its handler, not the network or this process). */
       hubTimedOverMsPercent: { '25': hubOver('0.025'), '50': hubOver('0.05'), '100': hubOver('0.1') },
-      groupCommit: commitsBetween(commits2, commits3),
+      groupCommit: { ...commitsBetween(commits2, commits3), overMsPercent: { '10': commitOver('0.01'), '25': commitOver('0.025'), '50': commitOver('0.05') } },
       /**
        * The disk's own flush latency over this phase (8 KiB + fdatasync every 5 ms in the temporary
        * directory): each accept waits for one WAL flush, so a stall of the disk under write load

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEdxmlDocument } from '../src/edxml/read-edxml.js';
@@ -20,6 +20,7 @@ import { buildReceipt } from '../src/pki/receipts/receipt.js';
 import { createTrustStore } from '../src/pki/trust-store.js';
 import { signEdxml } from '../src/pki/xmldsig/sign-edxml.js';
 import { verifyEdxmlSignature } from '../src/pki/xmldsig/verify-edxml-signature.js';
+import { startWorker } from '../src/shared/start-worker.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1.5);
 const corpusFile = fileURLToPath(new URL('../../shared/corpus/real/vpcp-sdk-edoc_replacement.edxml', import.meta.url));
@@ -141,11 +142,8 @@ async function receiptsOnAllCores(certsDir: string): Promise<{ threads: number; 
   const counts = await Promise.all(
     Array.from({ length: threads }, () =>
       new Promise<number>((resolve, reject) => {
-        // Running from TypeScript source, the worker registers the tsx loader before importing this file.
-        const self = JSON.stringify(import.meta.url);
-        const w = import.meta.url.endsWith('.ts')
-          ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${self}); });`, { eval: true, workerData: { certsDir } })
-          : new Worker(new URL(import.meta.url), { workerData: { certsDir } });
+        // This file, on another thread (startWorker registers the tsx loader when run from source).
+        const w = startWorker(new URL(import.meta.url.replace(/\.ts$/, '.js')), { workerData: { certsDir } });
         w.once('message', (n: number) => resolve(n));
         w.once('error', reject);
       }),
