@@ -10,16 +10,30 @@
  * as Buffers, outside the JavaScript heap: as base64 strings, the page's bodies
  * were copied by every young-generation collection while it was built; hub
  * bench, median collection pause 3.9 → 2.9 ms.)
+ *
+ * The text outside the bodies is written as ASCII, characters beyond it as
+ * `\uXXXX` escapes (valid JSON, the same values once parsed). One Vietnamese
+ * subject in a page otherwise makes the whole page non-ASCII, and a client
+ * decoding it as UTF-8 then builds a two-byte string of several megabytes:
+ * in Node.js a 200-document page (2.7 MB) took 6.4 ms to decode and 2.3 ms to
+ * parse, as ASCII 2.2 and 1.4 ms. The escaped subjects add a few bytes each.
  */
 import type { InboxPageWithBytes } from '../exchange/inbox.js';
+
+const NOT_ASCII = /[\u0080-\uffff]/g;
+
+/** JSON text with every character beyond ASCII as a `\uXXXX` escape. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(NOT_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 export function inboxPageWithBytesJson(page: InboxPageWithBytes): Buffer {
   const parts: Buffer[] = [Buffer.from('{"entries":[')];
   page.entries.forEach(({ bytes, ...entry }, i) => {
-    const head = JSON.stringify(entry); // '{...}': reopened to append "bytes"
-    parts.push(Buffer.from(`${i === 0 ? '' : ','}${head.slice(0, -1)},"bytes":${bytes === null ? 'null}' : '"'}`));
+    const head = asciiJson(entry); // '{...}': reopened to append "bytes"
+    parts.push(Buffer.from(`${i === 0 ? '' : ','}${head.slice(0, -1)},"bytes":${bytes === null ? 'null}' : '"'}`, 'latin1'));
     if (bytes !== null) parts.push(Buffer.from(bytes.toString('base64'), 'latin1'), Buffer.from('"}'));
   });
-  parts.push(Buffer.from(`],"next":${JSON.stringify(page.next)}}`));
+  parts.push(Buffer.from(`],"next":${asciiJson(page.next)}}`, 'latin1'));
   return Buffer.concat(parts);
 }
