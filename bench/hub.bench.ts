@@ -340,6 +340,7 @@ async function main(): Promise<void> {
     )
   ).rows[0]!;
 
+  await sender.close();
   hub.kill('SIGTERM');
   await new Promise((r) => hub.once('exit', r));
   await admin.end();

@@ -52,6 +52,7 @@ async function pull(organId: string): Promise<void> {
     post({ acked: (JSON.parse(a.body.toString()) as { results: { outcome: string }[] }).results.filter((r) => r.outcome === 'acknowledged').length });
     if (page.entries.length < PAGE) await sleep(pollMs);
   }
+  await c.close();
 }
 
 await Promise.all(recipients.map((organId) => pull(organId).catch((e: unknown) => post({ error: `${organId}: ${e instanceof Error ? e.message : String(e)}` }))));
