@@ -38,14 +38,15 @@ const EVENT_LABELS: Record<string, MessageKey> = {
   'delivery.failed': 'ev.failedAck',
 };
 
-interface TimelineEntry {
+export interface TimelineEntry {
   at: string;
   what: SafeHtml | string;
   who: string;
   note?: string;
 }
 
-function timelineOf(ctx: PageContext, r: RecipientTracking, accepted: AuditEventView | undefined, events: AuditEventView[]): TimelineEntry[] {
+/** One recipient's timeline, oldest first: the acceptance, its delivery's log entries and the recipient's business statuses. */
+export function timelineOf(ctx: PageContext, r: RecipientTracking, accepted: AuditEventView | undefined, events: AuditEventView[]): TimelineEntry[] {
   const { t } = ctx;
   const out: TimelineEntry[] = [];
   if (accepted) {
