@@ -8,10 +8,11 @@
  * The hub runs as its own process (`edoc-hub start`) on the local PostgreSQL
  * (a temporary database) and Redis. A load generator in this process submits
  * ~10 KB documents from 000.00.00.G22 to three pull recipients over HTTPS with
- * keep-alive, while the three recipients poll their inbox for pages of
- * documents with their bytes (`include=bytes`) and acknowledge each page in one
- * batch; a recipient polls again at once after a full page, otherwise after
- * `--poll` ms (as a document system that drains its inbox, then waits a little). Phases:
+ * keep-alive, while the three recipients (bench/inbox-pullers.ts, on the same
+ * thread) poll their inbox for pages of documents with their bytes
+ * (`include=bytes`) and acknowledge each page in one batch; a recipient polls
+ * again at once after a full page, otherwise after `--poll` ms (as a document
+ * system that drains its inbox, then waits a little). Phases:
  *  1. peak: closed loop (fixed concurrency) for `--seconds` (default 60);
  *  2. half: open loop at 50% of the measured peak for 20 s (latency at half load);
  *  3. signed: a short run of documents signed with G22's RSA key under the
@@ -37,9 +38,8 @@ import { freePort } from '../test/helpers/child-hub.js';
 import { getAgencies, upsertAgency } from '../src/store/agency-repo.js';
 import { sameDevice, startFlushProbe } from './disk-probe.js';
 import { percentile } from './percentile.js';
-import { startWorker } from '../src/shared/start-worker.js';
 import { client } from './https-client.js';
-import type { PullerMessage, PullersConfig } from './inbox-pullers.js';
+import { pullInboxes } from './inbox-pullers.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, concurrency: { type: 'string', default: '96' }, page: { type: 'string', default: '200' }, poll: { type: 'string', default: '200' } } });
 const PAGE = Number(values.page);
@@ -133,19 +133,17 @@ async function main(): Promise<void> {
     await sleep(100);
   }
 
-  // Recipients: on a thread of their own (bench/inbox-pullers.ts), so their page parsing is not counted in the submitter's latency.
+  // Recipients (bench/inbox-pullers.ts), on this thread beside the submitter.
   let acked = 0;
-  const pullers = startWorker(new URL('./inbox-pullers.js', import.meta.url), {
-    workerData: { base, recipients: RECIPIENTS, page: PAGE, pollMs: POLL_MS } satisfies PullersConfig,
-  });
-  const pullersStopped = new Promise<void>((resolve, reject) => {
-    pullers.on('message', (m: PullerMessage) => {
+  let stopping = false;
+  const pullers = pullInboxes(
+    { base, recipients: RECIPIENTS, page: PAGE, pollMs: POLL_MS },
+    (m) => {
       if ('acked' in m) acked += m.acked;
-      else if ('error' in m) log(`puller: ${m.error}`);
-      else resolve();
-    });
-    pullers.on('error', reject);
-  });
+      else log(`puller: ${m.error}`);
+    },
+    () => stopping,
+  );
 
   const docs: Buffer[] = [];
   let made = 0;
@@ -330,9 +328,8 @@ async function main(): Promise<void> {
   const ackedAtDrain = acked;
   while (acked < expected && performance.now() - drainStart < 180_000) await sleep(200);
   const drainSeconds = (performance.now() - drainStart) / 1000;
-  pullers.postMessage('stop');
-  await pullersStopped.catch((e: unknown) => log(`pullers: ${(e as Error).message}`));
-  await pullers.terminate();
+  stopping = true;
+  await pullers;
   clearInterval(rssTimer);
   const counts = (
     await admin.query<{ messages: string; deliveries: string; acknowledged: string }>(
