@@ -30,6 +30,7 @@ export function inboxRoutes(app: FastifyInstance, s: HubServices): void {
         description:
           'With `include=bytes` each entry also carries `bytes`, the exact submitted bytes in base64, and counts as fetched: ' +
           `a polling system takes a page of documents in one request. Such a page stops before ${INBOX_PAGE_MAX_BYTES / 1024 / 1024} MiB of documents (at least one entry); \`next\` continues it. ` +
+          'Its JSON is ASCII: characters beyond ASCII (Vietnamese subjects) come as `\\uXXXX` escapes, so a client decodes megabytes of base64 as one-byte text. ' +
           'The cursor is stable: a delivery committed later always sorts after every entry already listed, so a poller may keep the last cursor it saw, or start from the beginning (acknowledged deliveries leave the inbox).',
         tags: ['agency'],
         querystring: {
