@@ -257,8 +257,9 @@ async function main(): Promise<void> {
   log(`peak: ${round(peakAccepted)} accepted/s, ${round(peakDelivered)} deliveries acked/s`);
 
   // Phase 2: open loop at half the peak, in a steady state: the recipients first catch up with
-  // the peak's backlog, then 2 s unmeasured. (Started at once, the first half second measured the
-  // peak's tail: transactions of 30–45 ms behind the recipients' large pages, accepts of 50–80 ms.)
+  // the peak's backlog, then 2 s unmeasured. (In one instrumented run that started it at once, its
+  // first half second measured the peak's tail: transactions of 30–45 ms behind the recipients'
+  // large pages, accepts of 50–80 ms.)
   const halfRate = Math.max(1, peakAccepted / 2);
   const backlogStart = performance.now();
   while (acked < accepted * RECIPIENTS.length && performance.now() - backlogStart < 60_000) await sleep(50);
@@ -283,9 +284,9 @@ async function main(): Promise<void> {
     const v = (name: string): number => round(Number(text.match(new RegExp(`^edoc_hub_process_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm'))?.[1] ?? NaN) * 1000);
     return { p50Ms: v('p50'), p99Ms: v('p99'), maxMs: v('max') };
   };
-  // The hub's own view of the same accepts (handler start to commit answered, from its histogram):
-  // beside the latency seen here, it tells the hub's waits from this process's, which shares the cores.
-  // The group commit's transactions over the same phase (locks to COMMIT): a slow one holds every accept queued behind it.
+  // The hub's own histograms over this phase: its accepts (handler start to commit answered: beside the
+  // latency seen here, they tell the hub's waits from this process's, which shares the cores) and its
+  // group-commit transactions (locks to COMMIT: a slow one holds every accept queued behind it).
   const histogramBuckets = async (name: string): Promise<Map<string, number>> => {
     const text = (await sender.request('GET', '/metrics')).body.toString();
     const m = new Map<string, number>();
