@@ -20,30 +20,43 @@ export interface AuditEventInput {
   documentId?: string;
   /** Metadata only (hashes, sizes, codes, verdicts) — never document contents. */
   data?: Record<string, unknown>;
+  /**
+   * For an entry about several messages (e.g. a page of deliveries fetched):
+   * the messages its `data` lists, indexed so that a lookup by message id or
+   * DocumentId finds the entry. Not part of the record; `data` must say it.
+   */
+  listsMessages?: string[];
 }
 
 /**
  * The event insert as CTEs: the events from the JSON parameter `$<param>`
  * (only when `condition` holds), all with one `at` (the statement's time: the
- * agency index relies on it), their place in the sealer's queue, and one
- * agency index row per agency concerned listing its events.
+ * agency index relies on it), their place in the sealer's queue, one agency
+ * index row per agency concerned listing its events, and a message index row
+ * per message an entry lists (`AuditEventInput.listsMessages`). Ids are drawn
+ * in the events' order before the insert, so the index rows can name them.
  */
 function insertCtes(param: number, condition = 'true'): string {
   return `stamp AS MATERIALIZED (
   SELECT date_trunc('milliseconds', clock_timestamp()) AS at
-), e AS (
-  INSERT INTO audit_events (at, type, actor, organs, message_id, delivery_id, document_id, data)
-  SELECT stamp.at, x.type, x.actor, x.organs, x.message_id, x.delivery_id, x.document_id, x.data
-  FROM stamp, json_to_recordset($${param}::json) AS x(ord int, type text, actor text, organs text[],
-       message_id text, delivery_id text, document_id text, data jsonb)
+), ev AS MATERIALIZED (
+  SELECT nextval('audit_events_id_seq'::regclass) AS id, x.*
+  FROM (SELECT * FROM json_to_recordset($${param}::json) AS x(ord int, type text, actor text, organs text[],
+       message_id text, delivery_id text, document_id text, data jsonb, lists text[]) ORDER BY x.ord) AS x
   WHERE ${condition}
-  ORDER BY x.ord
+), e AS (
+  INSERT INTO audit_events (id, at, type, actor, organs, message_id, delivery_id, document_id, data)
+  SELECT ev.id, stamp.at, ev.type, ev.actor, ev.organs, ev.message_id, ev.delivery_id, ev.document_id, ev.data
+  FROM stamp, ev ORDER BY ev.id
   RETURNING id, at, organs
 ), queued AS (
   INSERT INTO audit_pending (event_id) SELECT id FROM e
 ), indexed AS (
   INSERT INTO audit_event_organs (organ, at, event_id, event_ids)
   SELECT o, min(e.at), min(e.id), array_agg(e.id ORDER BY e.id) FROM e CROSS JOIN LATERAL unnest(e.organs) AS o GROUP BY o
+), listed AS (
+  INSERT INTO audit_event_messages (message_id, event_id)
+  SELECT DISTINCT l.message_id, ev.id FROM ev CROSS JOIN LATERAL unnest(ev.lists) AS l(message_id)
 )`;
 }
 
@@ -83,25 +96,16 @@ export interface GuardStatement {
  * without a transaction's extra round trips. Resolves to whether it changed one.
  */
 export async function changeAndAppendAuditEvents(q: Queryable, guard: GuardStatement, events: readonly AuditEventInput[]): Promise<boolean> {
-  return (await changeManyAndAppendAuditEvents(q, guard, events, 'any')).length > 0;
-}
-
-/**
- * Like {@link changeAndAppendAuditEvents} for a guard that changes many rows
- * and RETURNs their `id`: with `per: 'delivery'`, an event is appended only
- * when the guard changed the delivery it names. Resolves to the changed ids.
- */
-export async function changeManyAndAppendAuditEvents(
-  q: Queryable,
-  guard: GuardStatement,
-  events: readonly AuditEventInput[],
-  per: 'any' | 'delivery',
-): Promise<string[]> {
-  const condition = per === 'any' ? 'EXISTS (SELECT 1 FROM guard)' : 'x.delivery_id IN (SELECT id::text FROM guard)';
-  const sql = `-- prepared: audit_after_${guard.name}_${per}
-WITH guard AS (${guard.sql}), ${insertCtes(guard.params.length + 1, condition)}
+  const sql = `-- prepared: audit_after_${guard.name}
+WITH guard AS (${guard.sql}), ${insertCtes(guard.params.length + 1, 'EXISTS (SELECT 1 FROM guard)')}
 SELECT id::text AS id FROM guard`;
   const r = await q.query<{ id: string }>(sql, [...guard.params, eventsJson(events)]);
+  return r.rows.length > 0;
+}
+
+/** Runs a state change on its own (inside the caller's transaction); resolves to the ids it RETURNs. */
+export async function runGuard(q: Queryable, guard: GuardStatement): Promise<string[]> {
+  const r = await q.query<{ id: string }>(`-- prepared: ${guard.name}\n${guard.sql}`, guard.params);
   return r.rows.map((row) => row.id);
 }
 
@@ -120,6 +124,7 @@ function eventsJson(events: readonly AuditEventInput[]): string {
       delivery_id: e.deliveryId || null,
       document_id: e.documentId || null,
       data: e.data ?? {},
+      lists: e.listsMessages && e.listsMessages.length > 0 ? e.listsMessages : null,
     };
   });
   return JSON.stringify(rows);

@@ -10,6 +10,10 @@ export const AUDIT_EVENT_TYPES = [
   'delivery.fetched',
   'delivery.acknowledged',
   'delivery.undeliverable',
+  // A recipient's page fetch or batch acknowledgement: one entry per sender listing its deliveries.
+  'deliveries.fetched',
+  'deliveries.acknowledged',
+  'deliveries.failed',
   'status.routed',
   'message.linked',
   'directory.changed',

@@ -14,6 +14,8 @@ import { csvRow, CSV_COLUMNS, EXPORT_KIND, EXPORT_VERSION, type ExportFormat, ty
 import { describeFilter } from './query-events.js';
 import { readChain, readCheckpoints } from './read-chain.js';
 import { HubError } from '../shared/hub-error.js';
+import { aboutDocumentSql, aboutMessageSql } from './sql-fragments.js';
+import { isAboutDocument, isAboutMessage } from './listed-deliveries.js';
 
 function selects(organ: string | undefined, f: AuditFilter): (r: AuditRecord) => boolean {
   const from = f.from?.getTime();
@@ -21,8 +23,8 @@ function selects(organ: string | undefined, f: AuditFilter): (r: AuditRecord) =>
   const types = f.type && f.type.length > 0 ? new Set(f.type) : null;
   return (r) => {
     if (organ !== undefined && !r.organs.includes(organ)) return false;
-    if (f.documentId !== undefined && r.documentId !== f.documentId) return false;
-    if (f.messageId !== undefined && r.messageId !== f.messageId) return false;
+    if (f.documentId !== undefined && !isAboutDocument(r, f.documentId)) return false;
+    if (f.messageId !== undefined && !isAboutMessage(r, f.messageId)) return false;
     if (types && !types.has(r.type)) return false;
     if (from !== undefined || to !== undefined) {
       const at = Date.parse(r.at);
@@ -42,8 +44,8 @@ async function selectedRange(q: Queryable, organ: string | undefined, f: AuditFi
   };
   const where: string[] = [];
   if (organ !== undefined) where.push(`${p(organ)} = ANY(e.organs)`);
-  if (f.documentId !== undefined) where.push(`e.document_id = ${p(f.documentId)}`);
-  if (f.messageId !== undefined) where.push(`e.message_id = ${p(f.messageId)}`);
+  if (f.documentId !== undefined) where.push(aboutDocumentSql(p(f.documentId)));
+  if (f.messageId !== undefined) where.push(aboutMessageSql(p(f.messageId)));
   if (f.type !== undefined && f.type.length > 0) where.push(`e.type = ANY(${p(f.type)}::text[])`);
   if (f.from !== undefined) where.push(`e.at >= ${p(f.from.toISOString())}`);
   if (f.to !== undefined) where.push(`e.at < ${p(f.to.toISOString())}`);

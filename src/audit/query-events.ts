@@ -7,7 +7,7 @@
 import type { Queryable } from '../store/db.js';
 import { appendAuditEvent } from './append-event.js';
 import { checkFilter, effectiveOrgan, viewerActor, type AuditFilter, type AuditViewer } from './audit-viewer.js';
-import { RECORD_COLUMNS, type RecordRow } from './sql-fragments.js';
+import { aboutDocumentSql, aboutMessageSql, RECORD_COLUMNS, type RecordRow } from './sql-fragments.js';
 import { HubError } from '../shared/hub-error.js';
 import type { AuditRecord } from './audit-record.js';
 
@@ -57,8 +57,8 @@ function conditions(organ: string | undefined, f: AuditFilter, after: string | u
     at = 'e.at';
     id = 'e.id';
   }
-  if (f.documentId !== undefined) where.push(`e.document_id = ${p(f.documentId)}`);
-  if (f.messageId !== undefined) where.push(`e.message_id = ${p(f.messageId)}`);
+  if (f.documentId !== undefined) where.push(aboutDocumentSql(p(f.documentId)));
+  if (f.messageId !== undefined) where.push(aboutMessageSql(p(f.messageId)));
   if (f.type !== undefined && f.type.length > 0) where.push(`e.type = ANY(${p(f.type)}::text[])`);
   if (f.from !== undefined) where.push(`${at} >= ${p(f.from.toISOString())}`);
   if (f.to !== undefined) where.push(`${at} < ${p(f.to.toISOString())}`);

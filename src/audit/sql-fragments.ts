@@ -20,3 +20,17 @@ export interface RecordRow {
   data: Record<string, unknown>;
 }
 
+
+/**
+ * `e` (an `audit_events` row) is about the message `$p`: its own `message_id`,
+ * or an entry that lists it (`audit_event_messages`). A semi-join over a union,
+ * so both halves run on their index (an OR would scan the log).
+ */
+export const aboutMessageSql = (p: string): string =>
+  `e.id IN (SELECT id FROM audit_events WHERE message_id = ${p}
+            UNION ALL SELECT event_id FROM audit_event_messages WHERE message_id = ${p})`;
+
+/** `e` is about the DocumentId `$p`: its own `document_id`, or an entry that lists one of the document's messages. */
+export const aboutDocumentSql = (p: string): string =>
+  `e.id IN (SELECT id FROM audit_events WHERE document_id = ${p}
+            UNION ALL SELECT l.event_id FROM messages m JOIN audit_event_messages l ON l.message_id = m.id::text WHERE m.document_id = ${p})`;

@@ -8,6 +8,7 @@ import { html, type SafeHtml } from './html.js';
 import type { PageContext } from './page-layout.js';
 import type { Tracking, RecipientTracking } from '../exchange/track-message.js';
 import type { AuditEventView } from '../audit/query-events.js';
+import { aboutDelivery } from '../audit/listed-deliveries.js';
 import type { EdocMessage } from '../edxml/types.js';
 import type { MessageHeaderView } from '../exchange/message-view.js';
 import { formatVnTime } from './format-time.js';
@@ -36,6 +37,9 @@ const EVENT_LABELS: Record<string, MessageKey> = {
   'delivery.fetched': 'ev.fetched',
   'delivery.acknowledged': 'ev.acknowledged',
   'delivery.failed': 'ev.failedAck',
+  'deliveries.fetched': 'ev.fetched',
+  'deliveries.acknowledged': 'ev.acknowledged',
+  'deliveries.failed': 'ev.failedAck',
 };
 
 export interface TimelineEntry {
@@ -57,10 +61,13 @@ export function timelineOf(ctx: PageContext, r: RecipientTracking, accepted: Aud
       out.push({ at: accepted.at, what: t('ev.queued'), who: 'hub' });
     }
   }
-  for (const e of events.filter((x) => x.deliveryId === r.delivery.id)) {
+  for (const e of events) {
+    // The delivery's own entries, and the page fetches and batch acknowledgements that list it.
+    const about = aboutDelivery(e, r.delivery.id);
+    if (!about) continue;
     const key = EVENT_LABELS[e.type];
     const manual = e.type === 'delivery.retried' && e.actor.startsWith('operator:');
-    const error = typeof e.data.error === 'string' ? e.data.error : typeof e.data.reason === 'string' ? e.data.reason : undefined;
+    const error = typeof e.data.error === 'string' ? e.data.error : typeof e.data.reason === 'string' ? e.data.reason : (about.reason ?? undefined);
     out.push({ at: e.at, what: manual ? t('ev.manualRetry') : key ? t(key) : e.type, who: e.actor, ...(error ? { note: error } : {}) });
   }
   for (const s of r.statuses) {

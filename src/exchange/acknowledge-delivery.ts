@@ -4,8 +4,9 @@
  * Acknowledging twice with the same result is answered like the first time.
  */
 import { HubError } from '../shared/hub-error.js';
-import { appendAuditEvent, appendAuditEvents } from '../audit/append-event.js';
-import { acknowledgeMany, deliveryStates, getDeliveryForUpdate, transition, type DeliveryRow } from '../store/delivery-repo.js';
+import { appendAuditEvent, appendAuditEvents, type AuditEventInput } from '../audit/append-event.js';
+import { groupBy } from '../shared/group-by.js';
+import { acknowledgeMany, deliveryStates, getDeliveryForUpdate, transition, type AcknowledgedRow, type DeliveryRow } from '../store/delivery-repo.js';
 import { getMessage } from '../store/message-repo.js';
 import type { ExchangeDeps } from './exchange-deps.js';
 import { isUuid, notFound } from './read-access.js';
@@ -58,6 +59,33 @@ export async function acknowledgeDelivery(deps: ExchangeDeps, callerOrganId: str
   return row.row;
 }
 
+/**
+ * The log entries of a batch acknowledgement: one per sender and result
+ * (`deliveries.acknowledged`, `deliveries.failed` with each reason), listing
+ * the deliveries it changed (an agency sees only entries about its own messages).
+ */
+function batchAckEvents(recipient: string, rows: readonly AcknowledgedRow[]): AuditEventInput[] {
+  return groupBy(rows, (d) => `${d.from_organ}\n${d.ack_result === 'done' ? 'done' : 'fail'}`).map(([, list]) => {
+    const done = list[0]!.ack_result === 'done';
+    return {
+      type: done ? 'deliveries.acknowledged' : 'deliveries.failed',
+      actor: recipient,
+      organs: [list[0]!.from_organ, recipient],
+      data: {
+        recipient,
+        result: done ? 'done' : 'fail',
+        deliveries: list.map((d) => ({
+          deliveryId: d.id,
+          messageId: d.message_id,
+          documentId: d.document_id,
+          ...(done ? {} : { reason: d.ack_reason }),
+        })),
+      },
+      listsMessages: list.map((d) => d.message_id),
+    };
+  });
+}
+
 export interface BatchAckItem extends AckInput {
   id: string;
 }
@@ -77,18 +105,7 @@ export async function acknowledgeDeliveries(
   const valid = items.filter((i) => isUuid(i.id));
   const moved = await deps.db.tx(async (q) => {
     const rows = await acknowledgeMany(q, callerOrganId, valid);
-    await appendAuditEvents(
-      q,
-      rows.map((d) => ({
-        type: d.ack_result === 'done' ? ('delivery.acknowledged' as const) : ('delivery.failed' as const),
-        actor: callerOrganId,
-        organs: [d.from_organ, callerOrganId],
-        messageId: d.message_id,
-        deliveryId: d.id,
-        documentId: d.document_id,
-        data: { result: d.ack_result, reason: d.ack_reason },
-      })),
-    );
+    await appendAuditEvents(q, batchAckEvents(callerOrganId, rows));
     return rows;
   });
   const movedIds = new Map(moved.map((d) => [d.id, d]));

@@ -2,7 +2,8 @@
  * Pull delivery: the recipient lists what waits for it, fetches the exact bytes
  * (which marks the delivery fetched) and acknowledges.
  */
-import { changeAndAppendAuditEvents, changeManyAndAppendAuditEvents, type AuditEventInput } from '../audit/append-event.js';
+import { appendAuditEvents, changeAndAppendAuditEvents, runGuard, type AuditEventInput } from '../audit/append-event.js';
+import { groupBy } from '../shared/group-by.js';
 import { markFetched } from '../store/delivery-repo.js';
 import { getMessageBodies, getMessageHeaders, getMessageWithBytes, type MessageHeaderRow } from '../store/message-repo.js';
 import { HubError } from '../shared/hub-error.js';
@@ -53,7 +54,7 @@ export type InboxPageWithBytes = InboxPage<InboxEntryWithBytes>;
  * A page of the inbox with each message's exact bytes, for recipients that
  * poll: one request instead of one per message. Entries stop before `maxBytes`
  * of documents (always at least one). Every delivery returned counts as
- * fetched, recorded as with a single fetch, in one statement for the page.
+ * fetched, recorded in the log by one entry per sender for the page.
  */
 export async function fetchInbox(deps: ExchangeDeps, organId: string, after: string | null, limit: number, maxBytes: number): Promise<InboxPageWithBytes> {
   const { page, rows } = await readInbox(deps.db, organId, after, limit);
@@ -71,14 +72,14 @@ export async function fetchInbox(deps: ExchangeDeps, organId: string, after: str
   const next = taken < page.entries.length ? entries[taken - 1]!.cursor : page.next;
   const firstFetches = entries.filter((e) => e.state === 'available' && e.bytes !== null);
   if (firstFetches.length > 0) {
-    const fetched = await changeManyAndAppendAuditEvents(
-      deps.db,
-      markFetched(firstFetches.map((e) => e.deliveryId)),
-      firstFetches.map((e) => fetchedEvent(organId, rows.get(e.message.id)!, e.deliveryId)),
-      'delivery',
-    );
-    const now = new Set(fetched);
-    for (const e of entries) if (now.has(e.deliveryId)) e.state = 'fetched';
+    // The state change and its log entries in one transaction: the entries list only the deliveries this fetch changed.
+    const fetched = await deps.db.tx(async (q) => {
+      const changed = new Set(await runGuard(q, markFetched(firstFetches.map((e) => e.deliveryId))));
+      const now = firstFetches.filter((e) => changed.has(e.deliveryId));
+      await appendAuditEvents(q, pageFetchedEvents(organId, now.map((e) => ({ deliveryId: e.deliveryId, message: rows.get(e.message.id)! }))));
+      return changed;
+    });
+    for (const e of entries) if (fetched.has(e.deliveryId)) e.state = 'fetched';
   }
   return { entries, next };
 }
@@ -97,6 +98,7 @@ async function readBodies(deps: ExchangeDeps, ids: readonly string[]): Promise<M
   return bodies;
 }
 
+/** The log entry of one delivery fetched on its own (GET /v1/messages/:id). */
 function fetchedEvent(organId: string, m: MessageHeaderRow, deliveryId: string): AuditEventInput {
   return {
     type: 'delivery.fetched',
@@ -107,6 +109,23 @@ function fetchedEvent(organId: string, m: MessageHeaderRow, deliveryId: string):
     documentId: m.document_id,
     data: { recipient: organId },
   };
+}
+
+/**
+ * The log entries of a page fetch: one per sender, listing the deliveries
+ * fetched (an agency sees only entries about its own messages).
+ */
+function pageFetchedEvents(organId: string, fetched: { deliveryId: string; message: MessageHeaderRow }[]): AuditEventInput[] {
+  return groupBy(fetched, (f) => f.message.from_organ).map(([sender, list]) => ({
+    type: 'deliveries.fetched',
+    actor: organId,
+    organs: [sender, organId],
+    data: {
+      recipient: organId,
+      deliveries: list.map((f) => ({ deliveryId: f.deliveryId, messageId: f.message.id, documentId: f.message.document_id })),
+    },
+    listsMessages: list.map((f) => f.message.id),
+  }));
 }
 
 /** The exact bytes of a message for its sender or a recipient; a recipient's first fetch is recorded. */

@@ -6,6 +6,8 @@
  * A third party verifies one offline with `openssl cms -verify` and the hub's CA.
  */
 import { waitSealed } from '../audit/wait-sealed.js';
+import { aboutDelivery } from '../audit/listed-deliveries.js';
+import { aboutMessageSql, RECORD_COLUMNS, type RecordRow } from '../audit/sql-fragments.js';
 import { buildReceipt } from '../pki/receipts/receipt.js';
 import { HubError } from '../shared/hub-error.js';
 import { getDelivery } from '../store/delivery-repo.js';
@@ -49,13 +51,15 @@ export async function deliveryReceipt(deps: ExchangeDeps, organId: string, deliv
   if (d.state !== 'acknowledged') {
     throw new HubError('exchange.not_acknowledged', `delivery ${deliveryId} is ${d.state}; a delivery receipt exists once the recipient acknowledged it`, { status: 409 });
   }
-  const event = await deps.db.query<{ id: string; type: string }>(
-    `SELECT id, type FROM audit_events WHERE delivery_id = $1 AND type IN ('delivery.acknowledged', 'delivery.pushed') ORDER BY id LIMIT 1`,
-    [d.id],
+  // The entry that recorded it: its own, or a batch acknowledgement listing it.
+  const events = await deps.db.query<RecordRow>(
+    `SELECT ${RECORD_COLUMNS} FROM audit_events e
+      WHERE ${aboutMessageSql('$1')} AND e.type IN ('delivery.acknowledged', 'delivery.pushed', 'deliveries.acknowledged') ORDER BY e.id`,
+    [m.id],
   );
-  const row = event.rows[0];
+  const row = events.rows.find((e) => aboutDelivery({ messageId: e.message_id, deliveryId: e.delivery_id, documentId: e.document_id, data: e.data }, d.id));
   if (!row) throw new HubError('exchange.not_acknowledged', `no acknowledgement of delivery ${deliveryId} is in the log`, { status: 409 });
-  const log = await waitSealed(deps.db, { eventId: row.id });
+  const log = await waitSealed(deps.db, { eventId: row.event_id });
   const content = {
     type: 'edoc-hub.delivery-receipt',
     version: 1,

@@ -118,17 +118,16 @@ export interface AckItem {
   reason?: string | null;
 }
 
+/** A delivery a batch acknowledged, with its message's sender and DocumentId. */
+export type AcknowledgedRow = DeliveryRow & { from_organ: string; document_id: string };
+
 /**
  * Acknowledges many pull deliveries of one recipient in one statement.
  * Returns the rows that moved (with the sender and DocumentId for the log);
  * ids that are not this recipient's, or not waiting, are left alone.
  */
-export async function acknowledgeMany(
-  q: Queryable,
-  recipient: string,
-  items: AckItem[],
-): Promise<(DeliveryRow & { from_organ: string; document_id: string })[]> {
-  const r = await q.query<DeliveryRow & { from_organ: string; document_id: string }>(
+export async function acknowledgeMany(q: Queryable, recipient: string, items: AckItem[]): Promise<AcknowledgedRow[]> {
+  const r = await q.query<AcknowledgedRow>(
     `-- prepared: deliveries_ack_many
      UPDATE deliveries d SET state = CASE WHEN x.result = 'done' THEN 'acknowledged' ELSE 'failed' END,
             ack_result = x.result, ack_reason = x.reason, acked_at = now(), updated_at = now()
@@ -152,7 +151,7 @@ export async function deliveryStates(q: Queryable, recipient: string, ids: strin
   return new Map(r.rows.map((x) => [x.id, { state: x.state, ack_result: x.ack_result }]));
 }
 
-/** The statement that marks a recipient's first fetch of these deliveries (for use with changeAndAppendAuditEvents). */
+/** The statement that marks a recipient's first fetch of these deliveries, RETURNing the ids it changed (a log guard statement). */
 export function markFetched(deliveryIds: readonly string[]): { name: string; sql: string; params: unknown[] } {
   return {
     name: 'delivery_fetched',

@@ -58,3 +58,25 @@ t.test('an older log: a delivery.queued entry per delivery reads the same', asyn
     '2026-11-23T01:00:09.000Z Acknowledged by the recipient 000.00.00.H14',
   ]);
 });
+
+t.test('a page fetch and a batch acknowledgement list the delivery among others: its lines read as its own entries would', async (t) => {
+  const accepted = event('message.accepted', '2026-11-23T01:00:00.000Z', {
+    data: { deliveries: [{ deliveryId: 'd1', recipient: '000.00.00.H14', mode: 'pull', state: 'available' }] },
+  });
+  const listing = (type: string, at: string, deliveries: Record<string, unknown>[]): AuditEventView =>
+    event(type, at, { actor: '000.00.00.H14', messageId: null, documentId: null, data: { recipient: '000.00.00.H14', deliveries } });
+  const fetched = listing('deliveries.fetched', '2026-11-23T01:00:05.000Z', [
+    { deliveryId: 'd0', messageId: 'm0', documentId: 'x' },
+    { deliveryId: 'd1', messageId: 'm1', documentId: 'y' },
+  ]);
+  const failed = listing('deliveries.failed', '2026-11-23T01:00:09.000Z', [{ deliveryId: 'd1', messageId: 'm1', documentId: 'y', reason: 'tệp hỏng' }]);
+  const notIt = listing('deliveries.acknowledged', '2026-11-23T01:00:10.000Z', [{ deliveryId: 'd0', messageId: 'm0', documentId: 'x' }]);
+  const timeline = timelineOf(ctx, recipient('d1'), accepted, [accepted, fetched, failed, notIt]);
+  t.same(lines(timeline), [
+    '2026-11-23T01:00:00.000Z Accepted by the hub 000.00.00.G22',
+    '2026-11-23T01:00:00.000Z Queued hub',
+    '2026-11-23T01:00:05.000Z Fetched by the recipient 000.00.00.H14',
+    '2026-11-23T01:00:09.000Z Recipient reported failure 000.00.00.H14',
+  ]);
+  t.equal(timeline[3]!.note, 'tệp hỏng', "the failed delivery's own reason");
+});

@@ -67,8 +67,22 @@ t.test('a page of the inbox with the exact bytes; the deliveries become fetched,
   t.same(states.rows.map((r) => r.state), ['fetched', 'fetched', 'fetched', 'available']);
   const again = (await hub.request(H41, 'GET', '/v1/inbox?include=bytes')).json<Page>();
   t.equal(again.entries.length, 4, 'fetched deliveries stay in the inbox until acknowledged');
-  const logged = await hub.tdb.db.query<{ delivery_id: string }>("SELECT delivery_id FROM audit_events WHERE type = 'delivery.fetched' ORDER BY id");
-  t.same(logged.rows.map((r) => r.delivery_id), all.slice(0, 3).map((e) => e.deliveryId), 'one fetched event per delivery, none for a second fetch');
+  const logged = await hub.tdb.db.query<{ type: string; organs: string[]; message_id: string | null; data: { deliveries: { deliveryId: string; messageId: string }[] } }>(
+    "SELECT type, organs, message_id, data FROM audit_events WHERE type IN ('delivery.fetched', 'deliveries.fetched') ORDER BY id",
+  );
+  t.same(logged.rows.map((r) => r.type), ['deliveries.fetched', 'deliveries.fetched'], 'one entry per page that fetched something, none for a second fetch');
+  t.same(
+    logged.rows.flatMap((r) => r.data.deliveries.map((d) => d.deliveryId)),
+    all.slice(0, 3).map((e) => e.deliveryId),
+    'the entries list each delivery fetched once, with its message',
+  );
+  t.same(logged.rows.flatMap((r) => r.data.deliveries.map((d) => d.messageId)), all.slice(0, 3).map((e) => e.message.id));
+  t.same(logged.rows[0]!.organs, [G22, H41], 'the sender and the recipient are concerned');
+  t.equal(logged.rows[0]!.message_id, null, 'an entry about several messages names none itself…');
+  const indexed = await hub.tdb.db.query<{ message_id: string }>(
+    "SELECT l.message_id FROM audit_event_messages l JOIN audit_events e ON e.id = l.event_id WHERE e.type = 'deliveries.fetched' ORDER BY l.message_id",
+  );
+  t.same(indexed.rows.map((r) => r.message_id), all.slice(0, 3).map((e) => e.message.id).sort(), '…and is indexed under each message it lists');
 
   t.same((await hub.request(H14, 'GET', '/v1/inbox?include=bytes')).json<Page>().entries, [], "another agency's inbox is its own");
   const bad = await hub.request(H41, 'GET', '/v1/inbox?include=everything');

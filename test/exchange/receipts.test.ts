@@ -10,6 +10,7 @@ import path from 'node:path';
 import { signEdxml } from '../../src/pki/xmldsig/sign-edxml.js';
 import { startTestHub } from '../helpers/test-hub.js';
 import { testLayout } from '../helpers/test-certs.js';
+import { buildEdoc } from '../../src/edxml/build-edxml.js';
 
 const G22 = '000.00.00.G22';
 const H41 = '000.00.00.H41';
@@ -68,4 +69,29 @@ t.test('receipts verify with openssl and fail when a byte changes', async (t) =>
   t.equal(dc.deliveryId, deliveryId);
   t.equal(dc.recipient, H41);
   t.equal(dc.sha256, sha256);
+});
+
+t.test('a delivery acknowledged in a batch: its receipt quotes the batch entry that lists it', async (t) => {
+  const hub = await startTestHub();
+  t.teardown(() => hub.close());
+  await hub.setAgency(G22, { signaturePolicy: 'lenient' });
+  for (const n of [1, 2]) {
+    const bytes = buildEdoc({ from: { organId: G22 }, to: [{ organId: H41 }], documentId: `${G22},2026/11/30,${n}/RECEIPT` });
+    t.equal((await hub.request(G22, 'POST', '/v1/messages', bytes)).status, 202);
+  }
+  const ids = (await hub.request(H41, 'GET', '/v1/inbox')).json<{ entries: { deliveryId: string }[] }>().entries.map((e) => e.deliveryId);
+  t.equal(ids.length, 2);
+  t.equal((await hub.request(H41, 'POST', '/v1/deliveries/ack', { deliveries: ids.map((id) => ({ id, result: 'done' })) })).status, 200);
+  const dr = await hub.request(G22, 'GET', `/v1/deliveries/${ids[1]}/receipt`);
+  t.equal(dr.status, 200, dr.body.toString().slice(0, 300));
+  const dv = openssl(dr.body);
+  t.ok(dv.ok, dv.content);
+  const content = JSON.parse(dv.content) as { deliveryId: string; log: { seq: string; hash: string } };
+  t.equal(content.deliveryId, ids[1]);
+  const entry = await hub.tdb.db.query<{ type: string; seq: string; hash: string }>(
+    'SELECT e.type, c.seq::text AS seq, c.hash FROM audit_chain c JOIN audit_events e ON e.id = c.event_id WHERE c.seq = $1',
+    [content.log.seq],
+  );
+  t.equal(entry.rows[0]?.type, 'deliveries.acknowledged', 'the log position is the batch acknowledgement');
+  t.equal(entry.rows[0]?.hash, content.log.hash);
 });

@@ -10,7 +10,17 @@ import { auditOrganBatchesMigration } from './004-audit-organ-batches.js';
 import { dropRecipientsGinMigration } from './005-drop-recipients-gin.js';
 import { bodiesLz4Migration } from './006-bodies-lz4.js';
 import { dropDeliveriesSeqKeyMigration } from './007-drop-deliveries-seq-key.js';
+import { auditEventMessagesMigration } from './008-audit-event-messages.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [migration001Audit, exchangeMigration, consoleMigration, auditOrganBatchesMigration, dropRecipientsGinMigration, bodiesLz4Migration, dropDeliveriesSeqKeyMigration];
+export const migrations: readonly Migration[] = [
+  migration001Audit,
+  exchangeMigration,
+  consoleMigration,
+  auditOrganBatchesMigration,
+  dropRecipientsGinMigration,
+  bodiesLz4Migration,
+  dropDeliveriesSeqKeyMigration,
+  auditEventMessagesMigration,
+];
