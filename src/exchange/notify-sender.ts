@@ -14,7 +14,7 @@ import { auditEventWrites } from '../audit/append-event.js';
 import { getAgencies } from '../store/agency-repo.js';
 import { advisoryKey } from '../store/advisory-key.js';
 import { initialDeliveryState, type DeliveryRow } from '../store/delivery-repo.js';
-import { getMessage, insertMessage, SEQ_ORDER_LOCK } from '../store/message-repo.js';
+import { findHubNotice, getMessage, insertMessage, SEQ_ORDER_LOCK } from '../store/message-repo.js';
 import type { ExchangeDeps } from './exchange-deps.js';
 import { messageSummary } from './message-view.js';
 
@@ -42,8 +42,7 @@ export async function notifySender(deps: ExchangeDeps, delivery: DeliveryRow, re
 
   // One notice per delivery: the lock makes the check-then-insert below safe across processes.
   const id = await deps.db.tx(async (q) => {
-    const existing = await q.query<{ id: string }>("SELECT id FROM messages WHERE generated_by_hub AND summary->>'noticeForDelivery' = $1", [delivery.id]);
-    if (existing.rows[0]) return null;
+    if (await findHubNotice(q, delivery.id)) return null;
     const messageId = timeOrderedId();
     const mode = sender.delivery.mode;
     const d = { id: timeOrderedId(), recipient: original.from_organ, mode, state: initialDeliveryState(mode) };

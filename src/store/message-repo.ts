@@ -242,6 +242,12 @@ export async function getMessageHeaders(q: Queryable, ids: string[]): Promise<Ma
   return new Map(r.rows.map((m) => [m.id, m]));
 }
 
+/** The id of the hub's failure notice about a delivery (see notify-sender), if it sent one. */
+export async function findHubNotice(q: Queryable, deliveryId: string): Promise<string | null> {
+  const r = await q.query<{ id: string }>("SELECT id FROM messages WHERE generated_by_hub AND summary->>'noticeForDelivery' = $1", [deliveryId]);
+  return r.rows[0]?.id ?? null;
+}
+
 /** Later messages that recall, update or replace this one. */
 export async function listLinkedTo(q: Queryable, id: string): Promise<MessageRow[]> {
   const r = await q.query<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE related_message_id = $1 AND kind = 'edoc' ORDER BY seq`, [id]);

@@ -7,7 +7,7 @@
  */
 import t from 'tap';
 import { createTestDatabase } from '../helpers/test-db.js';
-import { findPriors, getMessageBodies, getMessageHeaders, getMessageWithBytes } from '../../src/store/message-repo.js';
+import { findHubNotice, findPriors, getMessageBodies, getMessageHeaders, getMessageWithBytes, listLinkedTo } from '../../src/store/message-repo.js';
 import type { Db } from '../../src/store/db.js';
 import { acknowledgeMany, listInbox, markFetched } from '../../src/store/delivery-repo.js';
 import { runGuard } from '../../src/audit/append-event.js';
@@ -49,6 +49,9 @@ t.test('key lookups and the recipient statements stay on the index after their t
     await getMessageHeaders(tdb.db, ids);
     await findPriors(tdb.db, [{ from: G22, kind: 'edoc', documentId: `${G22},2026/11/29,1/BENCH`, sha256: 'x' }]);
     await getMessageWithBytes(tdb.db, ids[0]!, '000.00.00.H41');
+    // A document's links (every tracking request) and the hub's notice check (every failed acknowledgement).
+    await listLinkedTo(tdb.db, ids[0]!);
+    await findHubNotice(tdb.db, dIds[0]!);
     // The recipient's side: its inbox, a page marked fetched (with its log entries), a batch acknowledged.
     await listInbox(tdb.db, '000.00.00.H41', null, 100);
     await tdb.db.tx((q) => runGuard(q, markFetched(dIds)));

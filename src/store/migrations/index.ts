@@ -11,6 +11,7 @@ import { dropRecipientsGinMigration } from './005-drop-recipients-gin.js';
 import { bodiesLz4Migration } from './006-bodies-lz4.js';
 import { dropDeliveriesSeqKeyMigration } from './007-drop-deliveries-seq-key.js';
 import { auditEventMessagesMigration } from './008-audit-event-messages.js';
+import { messagesLookupIndexesMigration } from './009-messages-lookup-indexes.js';
 
 export type { Migration } from './migration.js';
 
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   bodiesLz4Migration,
   dropDeliveriesSeqKeyMigration,
   auditEventMessagesMigration,
+  messagesLookupIndexesMigration,
 ];
