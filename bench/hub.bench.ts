@@ -343,8 +343,9 @@ async function main(): Promise<void> {
   await pullers;
   clearInterval(rssTimer);
   const counts = (
-    await admin.query<{ messages: string; deliveries: string; acknowledged: string }>(
-      "SELECT (SELECT count(*) FROM messages) AS messages, (SELECT count(*) FROM deliveries) AS deliveries, (SELECT count(*) FROM deliveries WHERE state = 'acknowledged') AS acknowledged",
+    await admin.query<{ messages: string; deliveries: string; acknowledged: string; log: string }>(
+      `SELECT (SELECT count(*) FROM messages) AS messages, (SELECT count(*) FROM deliveries) AS deliveries,
+              (SELECT count(*) FROM deliveries WHERE state = 'acknowledged') AS acknowledged, (SELECT count(*) FROM audit_events) AS log`,
     )
   ).rows[0]!;
 
@@ -416,6 +417,8 @@ async function main(): Promise<void> {
       messagesInDatabase: Number(counts.messages),
       deliveries: Number(counts.deliveries),
       acknowledged: Number(counts.acknowledged),
+      /** Exchange-log entries per accepted document, its deliveries' fetches and acknowledgements included (the log's rows are most of its cost). */
+      logEntriesPerAccepted: round(Number(counts.log) / Math.max(1, accepted), 3),
       nothingLost: Number(counts.messages) === accepted && Number(counts.acknowledged) === expected && Number(counts.deliveries) === expected,
     },
     targets: { acceptedPerSecond: 1000, deliveriesPerSecond: 3000, halfLoadP99Ms: 50 },
