@@ -48,7 +48,10 @@ export function firstInvalidUtf8(src: Buffer): number {
 // byte, offsets stay exact); a plain character class lets V8 scan fast.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F]/;
-const CHUNK = 1 << 20;
+// 32 KiB at a time: a string that small is made in V8's young generation, whose
+// pages are reused; a 1 MiB one went to the large-object space on fresh pages
+// every time (measured: the 370 KB corpus document read 221/s with 1 MiB, 724/s).
+const CHUNK = 1 << 15;
 /** U+FFFE and U+FFFF are EF BF BE / EF BF BF; EF BF also starts legal characters (U+FFC0–U+FFFD). */
 const EF_BF = Buffer.from([0xef, 0xbf]);
 
