@@ -1,4 +1,4 @@
-/** The inbox page with bytes is written as a Buffer: the same values as JSON.stringify would give (bytes in base64), as ASCII. */
+/** The inbox page with bytes is written as Buffers: the same values as JSON.stringify would give (bytes in base64), as ASCII. */
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
 import { inboxPageWithBytesJson } from '../../src/http/inbox-page-json.js';
@@ -21,9 +21,19 @@ t.test('the same values as JSON.stringify with the bytes in base64, in ASCII onl
   ];
   for (const page of pages) {
     const asJson = { ...page, entries: page.entries.map((e) => ({ ...e, bytes: e.bytes?.toString('base64') ?? null })) };
-    const out = inboxPageWithBytesJson(page);
+    const pieces = inboxPageWithBytesJson(page);
+    const out = Buffer.concat(pieces);
     t.ok(out.every((b) => b < 0x80), `${page.entries.length} entries: ASCII only`);
     t.same(JSON.parse(out.toString('utf8')), asJson, 'parses back to the page');
     if (page.entries.length > 0) t.match(out.toString('latin1'), /V\\u0103n b\\u1ea3n \\"th\\u1eed\\" s\\u1ed1\\n/, 'Vietnamese as \\u escapes, other escapes as JSON.stringify makes them');
   }
+});
+
+t.test('a large page comes in pieces of about 64 KiB, cut between entries', async (t) => {
+  const page: InboxPageWithBytes = { entries: Array.from({ length: 50 }, (_, i) => entry(i, randomBytes(10_000))), next: '49' };
+  const pieces = inboxPageWithBytesJson(page);
+  t.ok(pieces.length > 5, `${pieces.length} pieces`);
+  t.ok(pieces.every((p) => p.length < 64 * 1024 + 16_000), 'none much over 64 KiB');
+  t.ok(pieces.slice(1).every((p) => /^[,\]]/.test(p.toString('latin1', 0, 1))), 'each later piece starts with the next entry or the end of the list');
+  t.equal(JSON.parse(Buffer.concat(pieces).toString('utf8')).entries.length, 50);
 });

@@ -6,6 +6,7 @@ import { acknowledgeDeliveries, acknowledgeDelivery } from '../../exchange/ackno
 import { deliveryView } from '../../exchange/message-view.js';
 import { requireAgency } from '../require-caller.js';
 import { inboxPageWithBytesJson } from '../inbox-page-json.js';
+import { Readable } from 'node:stream';
 import { errorSchema, idParams, pageQuery } from './schemas.js';
 
 const ackBody = {
@@ -44,7 +45,11 @@ export function inboxRoutes(app: FastifyInstance, s: HubServices): void {
       const { after, limit, include } = req.query as { after?: string; limit?: number; include?: 'bytes' };
       if (include === 'bytes') {
         const page = await fetchInbox(s.exchange, organId, after ?? null, limit ?? 100, INBOX_PAGE_MAX_BYTES);
-        return reply.type('application/json; charset=utf-8').send(inboxPageWithBytesJson(page));
+        const pieces = inboxPageWithBytesJson(page);
+        return reply
+          .type('application/json; charset=utf-8')
+          .header('content-length', pieces.reduce((n, p) => n + p.length, 0))
+          .send(Readable.from(pieces));
       }
       return listInbox(s.db, organId, after ?? null, limit ?? 100);
     },
