@@ -27,7 +27,7 @@ function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(NOT_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Bytes per piece of the page at most, past one entry: well under the sizes the allocator takes fresh pages for. */
+/** A piece is cut once it holds this many bytes (so it ends at most one entry past them): well under the sizes the allocator takes fresh pages for. */
 const PIECE_BYTES = 64 * 1024;
 
 /**
