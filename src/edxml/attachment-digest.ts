@@ -25,14 +25,48 @@ const KIND = new Int8Array(256).fill(-1);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=') KIND[c.charCodeAt(0)] = 1;
 for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20]) KIND[c] = 0;
 
+/** What one digest has gathered so far. */
+interface Gathering {
+  hash: Hash;
+  kept: Buffer;
+  decoded: Buffer;
+  /** Characters waiting in `kept`. */
+  n: number;
+  size: number;
+  invalid: boolean;
+}
+
 let scratch: { kept: Buffer; decoded: Buffer } | null = null;
 
-/** Decodes and hashes `kept[0, n)` (ASCII only, so Latin-1 reads it as it is) into the reused `decoded`. Returns the decoded size. */
-function digestKept(hash: Hash, kept: Buffer, n: number, decoded: Buffer): number {
-  const length = decoded.write(kept.toString('latin1', 0, n), 'base64');
-  hash.update(decoded.subarray(0, length));
-  return length;
+/** Decodes and hashes the kept characters (ASCII only, so Latin-1 reads them as they are) into the reused `decoded`. */
+function digestKept(g: Gathering, n: number): void {
+  const length = g.decoded.write(g.kept.toString('latin1', 0, n), 'base64');
+  g.hash.update(g.decoded.subarray(0, length));
+  g.size += length;
 }
+
+/** Gathers the base64 characters of `bytes[start, end)`, digesting each full buffer; the loop keeps its counters in locals. */
+function gather(g: Gathering, bytes: Uint8Array, start: number, end: number): void {
+  const kept = g.kept;
+  let n = g.n;
+  let invalid = g.invalid;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    const kind = KIND[c]!;
+    if (kind === 1) {
+      kept[n++] = c;
+      if (n === CHUNK) {
+        digestKept(g, n);
+        n = 0;
+      }
+    } else if (kind === -1) invalid = true;
+  }
+  g.n = n;
+  g.invalid = invalid;
+}
+
+/** Characters beyond Latin-1: as one byte each they could turn into base64 letters, so they become a byte outside the alphabet. */
+const BEYOND_LATIN1 = /[\u0100-\uffff]/g;
 
 /**
  * Decodes the base64 pieces in order and digests the decoded bytes. One pass
@@ -44,38 +78,17 @@ function digestKept(hash: Hash, kept: Buffer, n: number, decoded: Buffer): numbe
  * strings.) The buffers are reused: the function runs to the end synchronously.
  */
 export function digestBase64(source: Buffer, pieces: Base64Piece[]): AttachmentDigest {
-  const hash = createHash('sha256');
-  const { kept, decoded } = (scratch ??= { kept: Buffer.allocUnsafe(CHUNK), decoded: Buffer.allocUnsafe(CHUNK) });
-  let n = 0;
-  let size = 0;
-  let invalid = false;
+  const buffers = (scratch ??= { kept: Buffer.allocUnsafe(CHUNK), decoded: Buffer.allocUnsafe(CHUNK) });
+  const g: Gathering = { hash: createHash('sha256'), ...buffers, n: 0, size: 0, invalid: false };
   for (const piece of pieces) {
     if (typeof piece === 'string') {
-      for (let i = 0; i < piece.length; i++) {
-        const c = piece.charCodeAt(i);
-        const kind = c < 256 ? KIND[c]! : -1;
-        if (kind === 1) {
-          kept[n++] = c;
-          if (n === CHUNK) {
-            size += digestKept(hash, kept, n, decoded);
-            n = 0;
-          }
-        } else if (kind === -1) invalid = true;
-      }
-      continue;
-    }
-    for (let i = piece.start; i < piece.end; i++) {
-      const c = source[i]!;
-      const kind = KIND[c]!;
-      if (kind === 1) {
-        kept[n++] = c;
-        if (n === CHUNK) {
-          size += digestKept(hash, kept, n, decoded);
-          n = 0;
-        }
-      } else if (kind === -1) invalid = true;
+      // A text with character references, decoded by the parser: short, so made into bytes for the one loop.
+      const bytes = Buffer.from(piece.replace(BEYOND_LATIN1, '\x80'), 'latin1');
+      gather(g, bytes, 0, bytes.length);
+    } else {
+      gather(g, source, piece.start, piece.end);
     }
   }
-  if (n > 0) size += digestKept(hash, kept, n, decoded);
-  return { size, sha256: hash.digest('hex'), invalidCharacters: invalid };
+  if (g.n > 0) digestKept(g, g.n);
+  return { size: g.size, sha256: g.hash.digest('hex'), invalidCharacters: g.invalid };
 }
