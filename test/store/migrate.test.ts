@@ -45,6 +45,26 @@ t.test('document bytes are stored with LZ4 where the server has it', async (t) =
     .catch((e: unknown) => t.equal((e as Error).message, 'rollback'));
 });
 
+t.test("the log's data is stored with LZ4 where the server has it", async (t) => {
+  const tdb = await createTestDatabase();
+  t.teardown(tdb.drop);
+  const col = await tdb.db.query<{ c: string }>("SELECT attcompression AS c FROM pg_attribute WHERE attrelid = 'audit_events'::regclass AND attname = 'data'");
+  t.equal(col.rows[0]!.c, 'l', 'the column compresses with lz4');
+  // An entry listing a page of 200 deliveries, in a transaction rolled back (the log is append-only).
+  await tdb.db
+    .tx(async (q) => {
+      await q.query(
+        `INSERT INTO audit_events (at, type, actor, organs, data)
+         SELECT now(), 'deliveries.fetched', 'test', ARRAY['test'],
+                jsonb_build_object('deliveries', (SELECT jsonb_agg(jsonb_build_object('deliveryId', gen_random_uuid(), 'messageId', gen_random_uuid())) FROM generate_series(1, 200)))`,
+      );
+      const stored = await q.query<{ c: string | null }>("SELECT pg_column_compression(data) AS c FROM audit_events WHERE actor = 'test'");
+      t.equal(stored.rows[0]!.c, 'lz4', 'a page-sized entry is stored compressed with lz4');
+      throw new Error('rollback');
+    })
+    .catch((e: unknown) => t.equal((e as Error).message, 'rollback'));
+});
+
 t.test('several processes migrating one empty database at once', async (t) => {
   const tdb = await createTestDatabase({ migrate: false });
   t.teardown(tdb.drop);

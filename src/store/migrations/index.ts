@@ -12,6 +12,7 @@ import { bodiesLz4Migration } from './006-bodies-lz4.js';
 import { dropDeliveriesSeqKeyMigration } from './007-drop-deliveries-seq-key.js';
 import { auditEventMessagesMigration } from './008-audit-event-messages.js';
 import { messagesLookupIndexesMigration } from './009-messages-lookup-indexes.js';
+import { auditDataLz4Migration } from './010-audit-data-lz4.js';
 
 export type { Migration } from './migration.js';
 
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   dropDeliveriesSeqKeyMigration,
   auditEventMessagesMigration,
   messagesLookupIndexesMigration,
+  auditDataLz4Migration,
 ];
