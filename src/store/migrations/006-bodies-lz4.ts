@@ -12,13 +12,9 @@
  * embedded PGlite, which has no LZ4.
  */
 import type { Migration } from './migration.js';
+import { compressWithLz4 } from './compress-with-lz4.js';
 
 export const bodiesLz4Migration: Migration = {
   id: '006-bodies-lz4',
-  sql: `DO $$
-BEGIN
-  ALTER TABLE message_bodies ALTER COLUMN bytes SET COMPRESSION lz4;
-EXCEPTION WHEN feature_not_supported THEN
-  RAISE NOTICE 'this server has no LZ4: document bytes keep the default compression';
-END $$;`,
+  sql: compressWithLz4('message_bodies', 'bytes', 'this server has no LZ4: document bytes keep the default compression'),
 };

@@ -12,13 +12,9 @@
  * are affected; a server without LZ4 (or PGlite) keeps pglz.
  */
 import type { Migration } from './migration.js';
+import { compressWithLz4 } from './compress-with-lz4.js';
 
 export const auditDataLz4Migration: Migration = {
   id: '010-audit-data-lz4',
-  sql: `DO $$
-BEGIN
-  ALTER TABLE audit_events ALTER COLUMN data SET COMPRESSION lz4;
-EXCEPTION WHEN feature_not_supported THEN
-  RAISE NOTICE 'this server has no LZ4: the log''s data keeps the default compression';
-END $$;`,
+  sql: compressWithLz4('audit_events', 'data', "this server has no LZ4: the log's data keeps the default compression"),
 };
