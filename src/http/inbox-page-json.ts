@@ -40,26 +40,31 @@ const PIECE_BYTES = 64 * 1024;
  */
 export function inboxPageWithBytesJson(page: InboxPageWithBytes): Buffer[] {
   const pieces: Buffer[] = [];
-  let parts: Buffer[] = [Buffer.from('{"entries":[')];
-  let size = parts[0]!.length;
-  const add = (b: Buffer): void => {
-    parts.push(b);
-    size += b.length;
+  // The text of the piece being gathered: ASCII strings, written once into the piece's own Buffer.
+  let texts: string[] = ['{"entries":['];
+  let size = texts[0]!.length;
+  const cut = (): void => {
+    const piece = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (const text of texts) at += piece.write(text, at, 'latin1');
+    pieces.push(piece);
+    texts = [];
+    size = 0;
+  };
+  const add = (text: string): void => {
+    texts.push(text);
+    size += text.length;
   };
   page.entries.forEach(({ bytes, ...entry }, i) => {
     const head = asciiJson(entry); // '{...}': reopened to append "bytes"
-    add(Buffer.from(`${i === 0 ? '' : ','}${head.slice(0, -1)},"bytes":${bytes === null ? 'null}' : '"'}`, 'latin1'));
+    add(`${i === 0 ? '' : ','}${head.slice(0, -1)},"bytes":${bytes === null ? 'null}' : '"'}`);
     if (bytes !== null) {
-      add(Buffer.from(bytes.toString('base64'), 'latin1'));
-      add(Buffer.from('"}'));
+      add(bytes.toString('base64'));
+      add('"}');
     }
-    if (size >= PIECE_BYTES) {
-      pieces.push(Buffer.concat(parts, size));
-      parts = [];
-      size = 0;
-    }
+    if (size >= PIECE_BYTES) cut();
   });
-  add(Buffer.from(`],"next":${asciiJson(page.next)}}`, 'latin1'));
-  pieces.push(Buffer.concat(parts, size));
+  add(`],"next":${asciiJson(page.next)}}`);
+  cut();
   return pieces;
 }
