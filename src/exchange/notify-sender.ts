@@ -18,7 +18,7 @@ import { findHubNotice, getMessage, insertMessage, SEQ_ORDER_LOCK } from '../sto
 import type { ExchangeDeps } from './exchange-deps.js';
 import { messageSummary } from './message-view.js';
 
-export async function notifySender(deps: ExchangeDeps, delivery: DeliveryRow, reason: string): Promise<string | null> {
+export async function notifySender(deps: ExchangeDeps, delivery: Pick<DeliveryRow, 'id' | 'message_id' | 'recipient' | 'state'>, reason: string): Promise<string | null> {
   const original = await getMessage(deps.db, delivery.message_id);
   if (!original || original.generated_by_hub) return null; // never a notice about a notice
   const sender = (await getAgencies(deps.db, [original.from_organ])).get(original.from_organ);

@@ -118,8 +118,8 @@ export interface AckItem {
   reason?: string | null;
 }
 
-/** A delivery a batch acknowledged, with its message's sender and DocumentId. */
-export type AcknowledgedRow = DeliveryRow & { from_organ: string; document_id: string };
+/** A delivery a batch acknowledged, with its message's sender and DocumentId: what the log and a failure notice need. */
+export type AcknowledgedRow = Pick<DeliveryRow, 'id' | 'message_id' | 'recipient' | 'state' | 'ack_result' | 'ack_reason'> & { from_organ: string; document_id: string };
 
 /**
  * Acknowledges many pull deliveries of one recipient in one statement.
@@ -133,9 +133,7 @@ export async function acknowledgeMany(q: Queryable, recipient: string, items: Ac
             ack_result = x.result, ack_reason = x.reason, acked_at = now(), updated_at = now()
        FROM json_to_recordset($2::json) AS x(id uuid, result text, reason text), messages m
       WHERE d.id = x.id AND d.recipient = $1 AND d.state IN ('available', 'fetched') AND d.mode = 'pull' AND m.id = d.message_id
-      RETURNING d.id, d.seq::text AS seq, d.message_id, d.recipient, d.mode, d.state, d.attempts, d.last_error, d.next_attempt_at,
-                d.created_at, d.updated_at, d.delivered_at, d.fetched_at, d.acked_at, d.ack_result, d.ack_reason,
-                m.from_organ, m.document_id`,
+      RETURNING d.id, d.message_id, d.recipient, d.state, d.ack_result, d.ack_reason, m.from_organ, m.document_id`,
     [recipient, JSON.stringify(items.map((i) => ({ id: i.id, result: i.result, reason: i.reason ?? null })))],
   );
   return r.rows;
