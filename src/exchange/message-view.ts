@@ -79,7 +79,13 @@ export function deliveryView(d: DeliveryRow): DeliveryView {
   };
 }
 
-/** The parsed message as stored with the row (metadata only: the attachments' bytes stay in the stored message). */
+/**
+ * The parsed message as stored with the row (metadata only: the attachments'
+ * bytes stay in the stored message). The reader's output is plain data —
+ * strings, numbers, booleans, arrays, objects — and is serialized when the row
+ * is written, so a shallow copy serves: a JSON round trip here cost ~25 µs per
+ * accepted document, only to be serialized again.
+ */
 export function messageSummary(message: EdxmlMessage): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(message)) as Record<string, unknown>;
+  return { ...message };
 }

@@ -6,6 +6,7 @@
  */
 import t from 'tap';
 import { buildEdoc } from '../../src/edxml/build-edxml.js';
+import { readEdxmlDocument } from '../../src/edxml/read-edxml.js';
 import { startTestHub } from '../helpers/test-hub.js';
 import { planNodes, recording, type Statement } from '../helpers/query-plans.js';
 
@@ -55,6 +56,9 @@ t.test('concurrent submissions: batched, each answered as if alone', async (t) =
   t.same(inbox.map((e) => e.message.id).sort(), ids.rows.map((r) => r.id).sort(), 'one inbox entry per accepted message');
   const bytes = await hub.request(H41, 'GET', `/v1/messages/${inbox[7]!.message.id}`);
   t.ok(distinct.some((d) => d.equals(bytes.body)), 'the exact bytes of a batched message');
+  const stored = await db.query<{ summary: unknown }>('SELECT summary FROM messages WHERE id = $1', [inbox[7]!.message.id]);
+  const { message } = readEdxmlDocument(bytes.body, { maxBytes: 1 << 20, maxDepth: 64 });
+  t.same(stored.rows[0]!.summary, JSON.parse(JSON.stringify(message)), "its stored summary is the reader's parse of those bytes");
 });
 
 t.test("a batch's prior check reads messages by index on a long history", async (t) => {
