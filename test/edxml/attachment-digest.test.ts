@@ -65,3 +65,36 @@ t.test('a last group of 2 or 3 characters decodes as the built-in decoder does',
     t.same(digestBase64(Buffer.from(text), [{ start: 0, end: text.length }]), { size: expected.length, sha256: sha256(expected), invalidCharacters: false }, text);
   }
 });
+
+t.test('a short single range (read by the built-in decoder when plain) digests as the gathering loop does', async (t) => {
+  const data = randomBytes(5000);
+  const texts = [
+    '',
+    wrapped(randomBytes(1), 76, '\n'),
+    wrapped(randomBytes(2), 76, '\r\n'),
+    wrapped(data, 76, '\r\n'),
+    wrapped(data, 64, ' \t\n'),
+    `\r\n  ${wrapped(data, 76, '\n')}\r\n  `,
+    data.toString('base64'),
+    'QQ==\r\n',
+    'QQ==QUJD', // padding in the middle
+    'QQ=\n=', // padding broken by a line
+    'QUJDR', // a truncated last group
+    'QUJD-_E=', // the URL-safe alphabet is not base64 here
+    'QUJD\u00c3\u00a9RA==', // bytes outside ASCII
+    'QUJD*RA==',
+  ];
+  for (const text of texts) {
+    const source = Buffer.from(text, 'latin1');
+    const whole = digestBase64(source, [{ start: 0, end: source.length }]);
+    // Two ranges never take the built-in decoder's way.
+    const cut = Math.min(1, source.length);
+    const gathered = digestBase64(source, [
+      { start: 0, end: cut },
+      { start: cut, end: source.length },
+    ]);
+    t.same(whole, gathered, JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text));
+  }
+  const lines = Buffer.from(wrapped(data, 76, '\r\n'));
+  t.same(digestBase64(lines, [{ start: 0, end: lines.length }]), { size: 5000, sha256: sha256(data), invalidCharacters: false }, 'the 5,000 bytes');
+});
