@@ -5,7 +5,8 @@
  *   HUB_NODE_ARGS='--cpu-prof …' adds Node options to the hub; HUB_STDOUT=file keeps its output
  *   (e.g. --trace-gc lines); BENCH_DB_SOCKET=/var/run/postgresql makes it use PostgreSQL's socket.
  *
- * The hub runs as its own process (`edoc-hub start`) on the local PostgreSQL
+ * The hub runs as its own process (`edoc-hub start`, compiled: dist/ is built
+ * first when older than src/) on the local PostgreSQL
  * (a temporary database) and Redis. A load generator in this process submits
  * ~10 KB documents from 000.00.00.G22 to three pull recipients over HTTPS with
  * keep-alive, while the three recipients (bench/inbox-pullers.ts, on the same
@@ -22,10 +23,11 @@
  * Targets (issue 4): ≥ 1,000 accepted/s and ≥ 3,000 deliveries/s sustained,
  * p99 accept < 50 ms at half load, nothing lost.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { openSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -51,7 +53,20 @@ const CONCURRENCY = Number(values.concurrency);
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 const G22 = '000.00.00.G22';
 const RECIPIENTS = ['000.00.00.H41', '000.00.00.H14', '000.00.00.G17'];
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The hub as `npx edoc-hub start` runs it: compiled (from source, tsx's wrappers took ~2 % of its CPU). */
+const MAIN = join(ROOT, 'dist/cli/main.js');
+
+/** Builds dist/ when it is missing or older than a file in src/, so the bench never measures stale code. */
+function ensureBuilt(): void {
+  const built = existsSync(MAIN) ? statSync(MAIN).mtimeMs : 0;
+  const src = join(ROOT, 'src');
+  const stale = readdirSync(src, { recursive: true, encoding: 'utf8' }).some((f) => statSync(join(src, f)).mtimeMs > built);
+  if (!stale) return;
+  log('building dist/ (missing or older than src/)');
+  // The build's output goes to stderr: stdout carries only the JSON.
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+}
 
 function doc(i: number, tag: string): Buffer {
   return buildEdoc({
@@ -89,6 +104,7 @@ async function redisInfoPid(): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  ensureBuilt();
   await ensureTestCerts();
   const tdb = await createTestDatabase({ poolSize: 2 });
   const prefix = `edoc-bench-${randomBytes(3).toString('hex')}`;
@@ -118,7 +134,7 @@ async function main(): Promise<void> {
   const hubDbUrl = process.env.BENCH_DB_SOCKET ? `postgres://postgres@${encodeURIComponent(process.env.BENCH_DB_SOCKET)}/${tdb.name}` : tdb.url;
   log(`starting the hub on ${base} (database ${tdb.name} via ${hubDbUrl}, queue prefix ${prefix})`);
   const extraArgs = process.env.HUB_NODE_ARGS ? process.env.HUB_NODE_ARGS.split(' ') : [];
-  const hub: ChildProcess = spawn(process.execPath, [...extraArgs, '--import', 'tsx', MAIN, 'start'], {
+  const hub: ChildProcess = spawn(process.execPath, [...extraArgs, MAIN, 'start'], {
     env: { ...process.env, DATABASE_URL: hubDbUrl, EDOC_CERTS_DIR: testLayout().dir, EDOC_PORT: String(port), EDOC_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', EDOC_DB_POOL: '16' },
     // HUB_STDOUT=file keeps the hub's standard output (its logs, or V8's --trace-gc lines).
     stdio: ['ignore', process.env.HUB_STDOUT ? openSync(process.env.HUB_STDOUT, 'w') : 'ignore', 'inherit'],
