@@ -76,7 +76,7 @@ const NOT_PADDING = /[^=\t\n\v\f\r ]/;
  * undefined for any other text, left to the gathering loop. The usual
  * attachment of a few kilobytes thus costs a regular-expression test and a
  * native decode instead of a JavaScript loop over every byte (a 5 KB
- * attachment in lines of 76: 28 → 18 µs).
+ * attachment in lines of 76: 31 → 17 µs).
  */
 function digestPlainBase64(text: string): AttachmentDigest | undefined {
   if (NOT_BASE64.test(text)) return undefined;
