@@ -20,7 +20,6 @@ export interface RecordRow {
   data: Record<string, unknown>;
 }
 
-
 /**
  * `e` (an `audit_events` row) is about the message `$p`: its own `message_id`,
  * or an entry that lists it (`audit_event_messages`). A semi-join over a union,
