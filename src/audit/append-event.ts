@@ -83,11 +83,20 @@ export function auditEventWrites(events: readonly AuditEventInput[]): MoreWrites
   return { name: 'audit', sql: (n) => insertCtes(n), params: [eventsJson(events)] };
 }
 
-/** A state change with RETURNING, named (it becomes a prepared statement) and with fixed text. */
+/**
+ * A state change with RETURNING and fixed text; named, it becomes a prepared
+ * statement, and with `name` null it is planned on each run (for a statement
+ * whose best plan depends on its parameters and on the table's size).
+ */
 export interface GuardStatement {
-  name: string;
+  name: string | null;
   sql: string;
   params: unknown[];
+}
+
+/** The statement's text, marked to be prepared under its name when it has one. */
+function guardText(guard: GuardStatement, prefix: string, sql: string): string {
+  return guard.name ? `-- prepared: ${prefix}${guard.name}\n${sql}` : sql;
 }
 
 /**
@@ -96,16 +105,19 @@ export interface GuardStatement {
  * without a transaction's extra round trips. Resolves to whether it changed one.
  */
 export async function changeAndAppendAuditEvents(q: Queryable, guard: GuardStatement, events: readonly AuditEventInput[]): Promise<boolean> {
-  const sql = `-- prepared: audit_after_${guard.name}
-WITH guard AS (${guard.sql}), ${insertCtes(guard.params.length + 1, 'EXISTS (SELECT 1 FROM guard)')}
-SELECT id::text AS id FROM guard`;
+  const sql = guardText(
+    guard,
+    'audit_after_',
+    `WITH guard AS (${guard.sql}), ${insertCtes(guard.params.length + 1, 'EXISTS (SELECT 1 FROM guard)')}
+SELECT id::text AS id FROM guard`,
+  );
   const r = await q.query<{ id: string }>(sql, [...guard.params, eventsJson(events)]);
   return r.rows.length > 0;
 }
 
 /** Runs a state change on its own (inside the caller's transaction); resolves to the ids it RETURNs. */
 export async function runGuard(q: Queryable, guard: GuardStatement): Promise<string[]> {
-  const r = await q.query<{ id: string }>(`-- prepared: ${guard.name}\n${guard.sql}`, guard.params);
+  const r = await q.query<{ id: string }>(guardText(guard, '', guard.sql), guard.params);
   return r.rows.map((row) => row.id);
 }
 

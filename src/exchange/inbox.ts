@@ -4,7 +4,7 @@
  */
 import { appendAuditEvents, changeAndAppendAuditEvents, runGuard, type AuditEventInput } from '../audit/append-event.js';
 import { groupBy } from '../shared/group-by.js';
-import { markFetched } from '../store/delivery-repo.js';
+import { markFetched, markOneFetched } from '../store/delivery-repo.js';
 import { getMessageBodies, getMessageHeaders, getMessageWithBytes, type MessageHeaderRow } from '../store/message-repo.js';
 import { HubError } from '../shared/hub-error.js';
 import type { Queryable } from '../store/db.js';
@@ -139,7 +139,7 @@ export async function fetchMessage(deps: ExchangeDeps, organId: string, id: stri
   const d = found.delivery;
   if (d && d.state === 'available') {
     // The state change and its log entry in one statement: atomic without a transaction's round trips.
-    await changeAndAppendAuditEvents(deps.db, markFetched([d.id]), [fetchedEvent(organId, m, d.id)]);
+    await changeAndAppendAuditEvents(deps.db, markOneFetched(d.id), [fetchedEvent(organId, m, d.id)]);
   }
   return { bytes: found.bytes, sha256: m.sha256, deliveryId: d?.id ?? null };
 }

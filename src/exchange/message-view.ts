@@ -70,7 +70,8 @@ export function deliveryView(d: DeliveryRow): DeliveryView {
     attempts: d.attempts,
     lastError: d.last_error,
     createdAt: d.created_at.toISOString(),
-    updatedAt: d.updated_at.toISOString(),
+    // A fetch stamps only fetched_at (it leaves updated_at so that it can be a HOT update).
+    updatedAt: (d.fetched_at && d.fetched_at > d.updated_at ? d.fetched_at : d.updated_at).toISOString(),
     deliveredAt: iso(d.delivered_at),
     fetchedAt: iso(d.fetched_at),
     acknowledgedAt: iso(d.acked_at),

@@ -14,6 +14,7 @@ export interface DeliveryRow {
   last_error: string | null;
   next_attempt_at: Date | null;
   created_at: Date;
+  /** The last change of state, but for a fetch: that is only stamped in `fetched_at` (migration 011). */
   updated_at: Date;
   delivered_at: Date | null;
   fetched_at: Date | null;
@@ -63,7 +64,7 @@ export type InboxRow = Pick<DeliveryRow, 'id' | 'seq' | 'message_id' | 'state'>;
 export async function listInbox(q: Queryable, recipient: string, after: string | null, limit: number): Promise<InboxRow[]> {
   const r = await q.query<InboxRow>(
     `-- prepared: deliveries_inbox_lines
-     SELECT id, seq::text AS seq, message_id, state FROM deliveries WHERE recipient = $1 AND state IN ('available', 'fetched') AND seq > $2 ORDER BY seq LIMIT $3`,
+     SELECT id, seq::text AS seq, message_id, state FROM deliveries WHERE recipient = $1 AND stage = 'inbox' AND seq > $2 ORDER BY seq LIMIT $3`,
     [recipient, after ?? '0', limit],
   );
   return r.rows;
@@ -105,7 +106,7 @@ export async function transition(
 export async function listPendingPush(q: Queryable, olderThan: Date, stuckBefore: Date, limit: number): Promise<DeliveryRow[]> {
   const r = await q.query<DeliveryRow>(
     `SELECT ${COLUMNS} FROM deliveries
-      WHERE (state IN ('queued', 'retrying') AND updated_at < $1) OR (state = 'pushing' AND updated_at < $2)
+      WHERE stage = 'pending' AND ((state IN ('queued', 'retrying') AND updated_at < $1) OR (state = 'pushing' AND updated_at < $2))
       ORDER BY updated_at LIMIT $3`,
     [olderThan, stuckBefore, limit],
   );
@@ -127,9 +128,11 @@ export type AcknowledgedRow = Pick<DeliveryRow, 'id' | 'message_id' | 'recipient
  * ids that are not this recipient's, or not waiting, are left alone.
  */
 export async function acknowledgeMany(q: Queryable, recipient: string, items: AckItem[]): Promise<AcknowledgedRow[]> {
+  // Planned on each run, not prepared: the plan kept for any recipient and ids,
+  // made while the table was small, read all of the recipient's deliveries
+  // ever (its `deliveries_received` entries) to find the page's rows.
   const r = await q.query<AcknowledgedRow>(
-    `-- prepared: deliveries_ack_many
-     UPDATE deliveries d SET state = CASE WHEN x.result = 'done' THEN 'acknowledged' ELSE 'failed' END,
+    `UPDATE deliveries d SET state = CASE WHEN x.result = 'done' THEN 'acknowledged' ELSE 'failed' END,
             ack_result = x.result, ack_reason = x.reason, acked_at = now(), updated_at = now()
        FROM json_to_recordset($2::json) AS x(id uuid, result text, reason text), messages m
       WHERE d.id = x.id AND d.recipient = $1 AND d.state IN ('available', 'fetched') AND d.mode = 'pull' AND m.id = d.message_id
@@ -149,12 +152,27 @@ export async function deliveryStates(q: Queryable, recipient: string, ids: strin
   return new Map(r.rows.map((x) => [x.id, { state: x.state, ack_result: x.ack_result }]));
 }
 
-/** The statement that marks a recipient's first fetch of these deliveries, RETURNing the ids it changed (a log guard statement). */
-export function markFetched(deliveryIds: readonly string[]): { name: string; sql: string; params: unknown[] } {
-  return {
-    name: 'delivery_fetched',
-    sql: `UPDATE deliveries SET state = 'fetched', fetched_at = COALESCE(fetched_at, now()), updated_at = now()
-           WHERE id = ANY($1::uuid[]) AND state = 'available' RETURNING id`,
-    params: [deliveryIds],
-  };
+// No updated_at: with no indexed column changed, PostgreSQL updates the row in place (HOT, migration 011).
+const MARK_FETCHED = "UPDATE deliveries SET state = 'fetched', fetched_at = COALESCE(fetched_at, now())";
+
+/**
+ * The statement that marks a recipient's first fetch of a page of deliveries,
+ * RETURNing the ids it changed (a log guard statement). Planned on each run,
+ * not prepared: a plan PostgreSQL keeps for "any array of ids" was made while
+ * the table was small and scanned it whole (or the whole inbox) ever after.
+ */
+/** A state change with RETURNING id, run by the log's guard helpers; `name` null: not prepared. */
+export interface GuardSql {
+  name: string | null;
+  sql: string;
+  params: unknown[];
+}
+
+export function markFetched(deliveryIds: readonly string[]): GuardSql {
+  return { name: null, sql: `${MARK_FETCHED} WHERE id = ANY($1::uuid[]) AND state = 'available' RETURNING id`, params: [deliveryIds] };
+}
+
+/** {@link markFetched} for one delivery: prepared, as an equality on the primary key plans the same at any size. */
+export function markOneFetched(deliveryId: string): GuardSql {
+  return { name: 'delivery_fetched_one', sql: `${MARK_FETCHED} WHERE id = $1::uuid AND state = 'available' RETURNING id`, params: [deliveryId] };
 }

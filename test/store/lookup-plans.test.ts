@@ -9,12 +9,12 @@ import t from 'tap';
 import { createTestDatabase } from '../helpers/test-db.js';
 import { findHubNotice, findPriors, getMessageBodies, getMessageHeaders, getMessageWithBytes, listLinkedTo } from '../../src/store/message-repo.js';
 import type { Db } from '../../src/store/db.js';
-import { acknowledgeMany, listInbox, markFetched } from '../../src/store/delivery-repo.js';
+import { acknowledgeMany, listInbox, listPendingPush, markFetched, markOneFetched } from '../../src/store/delivery-repo.js';
 import { runGuard } from '../../src/audit/append-event.js';
 
 const G22 = '000.00.00.G22';
 
-async function addMessages(db: Db, from: number, n: number): Promise<string[]> {
+async function addMessages(db: Db, from: number, n: number, state = 'acknowledged'): Promise<string[]> {
   const r = await db.query<{ id: string }>(
     `WITH m AS (
        INSERT INTO messages (id, kind, from_organ, recipients, document_id, sha256, size, signature, summary)
@@ -22,19 +22,23 @@ async function addMessages(db: Db, from: number, n: number): Promise<string[]> {
          FROM generate_series($2::int, $3::int) AS i
        RETURNING id
      ), b AS (INSERT INTO message_bodies (message_id, bytes) SELECT id, '\\x3c612f3e' FROM m
-     ), d AS (INSERT INTO deliveries (id, message_id, recipient, mode, state) SELECT gen_random_uuid(), id, '000.00.00.H41', 'pull', 'acknowledged' FROM m)
+     ), d AS (INSERT INTO deliveries (id, message_id, recipient, mode, state) SELECT gen_random_uuid(), id, '000.00.00.H41', 'pull', $4 FROM m)
      SELECT id::text AS id FROM m`,
-    [G22, from, from + n - 1],
+    [G22, from, from + n - 1, state],
   );
   return r.rows.map((x) => x.id);
 }
 
-/** Sequential scans of the tables so far, as the statistics system has them. */
-async function seqScans(db: Db): Promise<number> {
-  const r = await db.query<{ n: string }>(
-    "SELECT coalesce(sum(seq_scan), 0)::text AS n FROM pg_stat_user_tables WHERE relname IN ('messages', 'message_bodies', 'deliveries')",
+const TABLES = "('messages', 'message_bodies', 'deliveries')";
+
+/** Sequential scans of the tables so far, and the rows and index entries they read, as the statistics system has them. */
+async function scans(db: Db): Promise<{ seqScans: number; read: number }> {
+  const r = await db.query<{ seq: string; read: string }>(
+    `SELECT (SELECT coalesce(sum(seq_scan), 0) FROM pg_stat_user_tables WHERE relname IN ${TABLES})::text AS seq,
+            ((SELECT coalesce(sum(seq_tup_read), 0) FROM pg_stat_user_tables WHERE relname IN ${TABLES})
+             + (SELECT coalesce(sum(idx_tup_read), 0) FROM pg_stat_user_indexes WHERE relname IN ${TABLES}))::text AS read`,
   );
-  return Number(r.rows[0]!.n);
+  return { seqScans: Number(r.rows[0]!.seq), read: Number(r.rows[0]!.read) };
 }
 
 t.test('key lookups and the recipient statements stay on the index after their tables grow under a long-lived connection', async (t) => {
@@ -54,18 +58,21 @@ t.test('key lookups and the recipient statements stay on the index after their t
     await findHubNotice(tdb.db, dIds[0]!);
     // The recipient's side: its inbox, a page marked fetched (with its log entries), a batch acknowledged.
     await listInbox(tdb.db, '000.00.00.H41', null, 100);
+    await tdb.db.tx((q) => runGuard(q, markOneFetched(dIds[0]!)));
     await tdb.db.tx((q) => runGuard(q, markFetched(dIds)));
     await tdb.db.tx((q) => acknowledgeMany(q, '000.00.00.H41', dIds.map((id) => ({ id, result: 'done' }))));
+    // The reconciler's look for push deliveries without a job.
+    await listPendingPush(tdb.db, new Date(), new Date(), 100);
   };
   const smallDeliveries = await deliveryIds(small);
   for (let i = 0; i < 10; i++) await lookups(small, smallDeliveries);
 
   await addMessages(tdb.db, 4, 200_000);
   // The one connection is told to report its table statistics at the end of its next statement.
-  const scansOf = async (): Promise<number> => {
+  const scansOf = async (): Promise<{ seqScans: number; read: number }> => {
     await tdb.db.query('SELECT pg_stat_force_next_flush()');
     await tdb.db.query('SELECT 1');
-    return seqScans(tdb.db);
+    return scans(tdb.db);
   };
   const grown = (await tdb.db.query<{ id: string }>('SELECT id::text AS id FROM messages ORDER BY seq DESC LIMIT 200')).rows.map((r) => r.id);
   // A page of them waiting in the inbox, as the lookups expect.
@@ -73,8 +80,38 @@ t.test('key lookups and the recipient statements stay on the index after their t
   const grownDeliveries = await deliveryIds(grown);
   const before = await scansOf();
   await lookups(grown, grownDeliveries);
-  t.equal(await scansOf(), before, 'no sequential scan of messages, message_bodies or deliveries');
+  const after = await scansOf();
+  t.equal(after.seqScans, before.seqScans, 'no sequential scan of messages, message_bodies or deliveries');
+  // A page's worth of rows per lookup, not the 200,000 of a table or of the recipient's past deliveries.
+  t.ok(after.read - before.read < 5000, `the lookups read ${after.read - before.read} rows and index entries (< 5,000)`);
   t.equal((await getMessageBodies(tdb.db, grown)).size, 200, 'and the lookups found their rows');
   const acked = await tdb.db.query<{ n: string }>("SELECT count(*)::text AS n FROM deliveries WHERE message_id = ANY($1::uuid[]) AND state = 'acknowledged' AND fetched_at IS NOT NULL", [grown]);
   t.equal(acked.rows[0]!.n, '200', 'the page was marked fetched, then acknowledged');
+});
+
+/** Row updates of deliveries so far, and how many of them were HOT (no new index entries). */
+async function deliveryUpdates(db: Db): Promise<{ updates: number; hot: number }> {
+  await db.query('SELECT pg_stat_force_next_flush()');
+  await db.query('SELECT 1');
+  const r = await db.query<{ updates: string; hot: string }>(
+    "SELECT n_tup_upd::text AS updates, n_tup_hot_upd::text AS hot FROM pg_stat_user_tables WHERE relname = 'deliveries'",
+  );
+  return { updates: Number(r.rows[0]!.updates), hot: Number(r.rows[0]!.hot) };
+}
+
+t.test('marking a page fetched updates its deliveries in place (HOT), the acknowledgement does not', async (t) => {
+  const tdb = await createTestDatabase({ poolSize: 1 }); // one connection, whose statistics are flushed on demand
+  t.teardown(tdb.drop);
+  const messages = await addMessages(tdb.db, 1, 200, 'available');
+  const ids = (await tdb.db.query<{ id: string }>('SELECT id::text AS id FROM deliveries WHERE message_id = ANY($1::uuid[])', [messages])).rows.map((r) => r.id);
+  const before = await deliveryUpdates(tdb.db);
+  const fetched = await tdb.db.tx((q) => runGuard(q, markFetched(ids)));
+  t.equal(fetched.length, 200, 'the page was marked fetched');
+  const afterFetch = await deliveryUpdates(tdb.db);
+  t.same({ updates: afterFetch.updates - before.updates, hot: afterFetch.hot - before.hot }, { updates: 200, hot: 200 }, 'every fetch was a HOT update');
+  t.equal((await listInbox(tdb.db, '000.00.00.H41', null, 500)).length, 200, 'fetched deliveries stay in the inbox');
+  await tdb.db.tx((q) => acknowledgeMany(q, '000.00.00.H41', ids.map((id) => ({ id, result: 'done' }))));
+  const afterAck = await deliveryUpdates(tdb.db);
+  t.same({ updates: afterAck.updates - afterFetch.updates, hot: afterAck.hot - afterFetch.hot }, { updates: 200, hot: 0 }, 'leaving the inbox index is not HOT');
+  t.same(await listInbox(tdb.db, '000.00.00.H41', null, 500), [], 'acknowledged deliveries left the inbox');
 });

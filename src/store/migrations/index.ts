@@ -13,6 +13,7 @@ import { dropDeliveriesSeqKeyMigration } from './007-drop-deliveries-seq-key.js'
 import { auditEventMessagesMigration } from './008-audit-event-messages.js';
 import { messagesLookupIndexesMigration } from './009-messages-lookup-indexes.js';
 import { auditDataLz4Migration } from './010-audit-data-lz4.js';
+import { deliveriesHotFetchMigration } from './011-deliveries-hot-fetch.js';
 
 export type { Migration } from './migration.js';
 
@@ -27,4 +28,5 @@ export const migrations: readonly Migration[] = [
   auditEventMessagesMigration,
   messagesLookupIndexesMigration,
   auditDataLz4Migration,
+  deliveriesHotFetchMigration,
 ];
