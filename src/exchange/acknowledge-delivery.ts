@@ -103,11 +103,14 @@ export async function acknowledgeDeliveries(
   items: BatchAckItem[],
 ): Promise<{ id: string; outcome: BatchAckOutcome }[]> {
   const valid = items.filter((i) => isUuid(i.id));
-  const moved = await deps.db.tx(async (q) => {
-    const rows = await acknowledgeMany(q, callerOrganId, valid);
-    await appendAuditEvents(q, batchAckEvents(callerOrganId, rows));
-    return rows;
-  });
+  const moved = await deps.db.tx(
+    async (q) => {
+      const rows = await acknowledgeMany(q, callerOrganId, valid);
+      await appendAuditEvents(q, batchAckEvents(callerOrganId, rows));
+      return rows;
+    },
+    { byKey: true },
+  );
   const movedIds = new Map(moved.map((d) => [d.id, d]));
   const others = await deliveryStates(deps.db, callerOrganId, valid.map((i) => i.id).filter((id) => !movedIds.has(id)));
   for (const d of moved) {

@@ -73,12 +73,15 @@ export async function fetchInbox(deps: ExchangeDeps, organId: string, after: str
   const firstFetches = entries.filter((e) => e.state === 'available' && e.bytes !== null);
   if (firstFetches.length > 0) {
     // The state change and its log entries in one transaction: the entries list only the deliveries this fetch changed.
-    const fetched = await deps.db.tx(async (q) => {
-      const changed = new Set(await runGuard(q, markFetched(firstFetches.map((e) => e.deliveryId))));
-      const now = firstFetches.filter((e) => changed.has(e.deliveryId));
-      await appendAuditEvents(q, pageFetchedEvents(organId, now.map((e) => ({ deliveryId: e.deliveryId, message: rows.get(e.message.id)! }))));
-      return changed;
-    });
+    const fetched = await deps.db.tx(
+      async (q) => {
+        const changed = new Set(await runGuard(q, markFetched(firstFetches.map((e) => e.deliveryId))));
+        const now = firstFetches.filter((e) => changed.has(e.deliveryId));
+        await appendAuditEvents(q, pageFetchedEvents(organId, now.map((e) => ({ deliveryId: e.deliveryId, message: rows.get(e.message.id)! }))));
+        return changed;
+      },
+      { byKey: true },
+    );
     for (const e of entries) if (fetched.has(e.deliveryId)) e.state = 'fetched';
   }
   return { entries, next };

@@ -41,6 +41,15 @@ export interface TxOptions {
    * with `sqlLiteral`. For a transaction's first read, saving a round trip.
    */
   first?: string;
+  /**
+   * The transaction finds its rows by key (a page of ids): its statements are
+   * planned with sequential scans disabled (`SET LOCAL enable_seqscan = off`,
+   * sent with BEGIN). Without fresh statistics (autovacuum off, or a table
+   * grown since its last ANALYZE) PostgreSQL takes a growing table for a small
+   * one and scans it whole for every page: hub bench, a fresh database, the
+   * first ~50 page acknowledgements each read the whole deliveries table.
+   */
+  byKey?: boolean;
 }
 
 export interface Db extends Queryable {
@@ -50,10 +59,15 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
-/** The statement(s) that open a transaction: BEGIN, the locks when there are some (numbers, so no quoting), then `first`. */
+/** The statement(s) that open a transaction: BEGIN, `byKey`'s setting, the locks when there are some (numbers, so no quoting), then `first`. */
 export function beginSql(opts?: TxOptions): string {
   const keys = [...new Set((opts?.locks ?? []).map((k) => BigInt.asIntN(64, k)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return ['BEGIN', ...keys.map((k) => `SELECT pg_advisory_xact_lock(${k.toString()})`), ...(opts?.first ? [opts.first] : [])].join('; ');
+  return [
+    'BEGIN',
+    ...(opts?.byKey ? ['SET LOCAL enable_seqscan = off'] : []),
+    ...keys.map((k) => `SELECT pg_advisory_xact_lock(${k.toString()})`),
+    ...(opts?.first ? [opts.first] : []),
+  ].join('; ');
 }
 
 /**

@@ -89,29 +89,43 @@ t.test('key lookups and the recipient statements stay on the index after their t
   t.equal(acked.rows[0]!.n, '200', 'the page was marked fetched, then acknowledged');
 });
 
-/** Row updates of deliveries so far, and how many of them were HOT (no new index entries). */
-async function deliveryUpdates(db: Db): Promise<{ updates: number; hot: number }> {
+/** Row updates of deliveries so far, how many were HOT (no new index entries), and the scans and rows read so far. */
+async function deliveryUpdates(db: Db): Promise<{ updates: number; hot: number; seqScans: number; read: number }> {
   await db.query('SELECT pg_stat_force_next_flush()');
   await db.query('SELECT 1');
   const r = await db.query<{ updates: string; hot: string }>(
     "SELECT n_tup_upd::text AS updates, n_tup_hot_upd::text AS hot FROM pg_stat_user_tables WHERE relname = 'deliveries'",
   );
-  return { updates: Number(r.rows[0]!.updates), hot: Number(r.rows[0]!.hot) };
+  return { updates: Number(r.rows[0]!.updates), hot: Number(r.rows[0]!.hot), ...(await scans(db)) };
 }
 
-t.test('marking a page fetched updates its deliveries in place (HOT), the acknowledgement does not', async (t) => {
-  const tdb = await createTestDatabase({ poolSize: 1 }); // one connection, whose statistics are flushed on demand
-  t.teardown(tdb.drop);
-  const messages = await addMessages(tdb.db, 1, 200, 'available');
-  const ids = (await tdb.db.query<{ id: string }>('SELECT id::text AS id FROM deliveries WHERE message_id = ANY($1::uuid[])', [messages])).rows.map((r) => r.id);
-  const before = await deliveryUpdates(tdb.db);
-  const fetched = await tdb.db.tx((q) => runGuard(q, markFetched(ids)));
-  t.equal(fetched.length, 200, 'the page was marked fetched');
-  const afterFetch = await deliveryUpdates(tdb.db);
-  t.same({ updates: afterFetch.updates - before.updates, hot: afterFetch.hot - before.hot }, { updates: 200, hot: 200 }, 'every fetch was a HOT update');
-  t.equal((await listInbox(tdb.db, '000.00.00.H41', null, 500)).length, 200, 'fetched deliveries stay in the inbox');
-  await tdb.db.tx((q) => acknowledgeMany(q, '000.00.00.H41', ids.map((id) => ({ id, result: 'done' }))));
-  const afterAck = await deliveryUpdates(tdb.db);
-  t.same({ updates: afterAck.updates - afterFetch.updates, hot: afterAck.hot - afterFetch.hot }, { updates: 200, hot: 0 }, 'leaving the inbox index is not HOT');
-  t.same(await listInbox(tdb.db, '000.00.00.H41', null, 500), [], 'acknowledged deliveries left the inbox');
+const change = (a: Awaited<ReturnType<typeof deliveryUpdates>>, b: typeof a): typeof a => ({
+  updates: b.updates - a.updates,
+  hot: b.hot - a.hot,
+  seqScans: b.seqScans - a.seqScans,
+  read: b.read - a.read,
 });
+
+// The recipient's past: PostgreSQL, with no statistics, once read all of it, or all of the table, to find a page by id.
+for (const past of [2_000, 40_000]) {
+  t.test(`a page of 200 among ${past} past deliveries: its fetch is HOT, and its fetch and acknowledgement read only its rows`, async (t) => {
+    const tdb = await createTestDatabase({ poolSize: 1 }); // one connection, whose statistics are flushed on demand
+    t.teardown(tdb.drop);
+    await addMessages(tdb.db, 1, past);
+    const messages = await addMessages(tdb.db, past + 1, 200, 'available');
+    const ids = (await tdb.db.query<{ id: string }>('SELECT id::text AS id FROM deliveries WHERE message_id = ANY($1::uuid[])', [messages])).rows.map((r) => r.id);
+    // As the inbox and the batch acknowledgement run them.
+    const before = await deliveryUpdates(tdb.db);
+    const fetched = await tdb.db.tx((q) => runGuard(q, markFetched(ids)), { byKey: true });
+    t.equal(fetched.length, 200, 'the page was marked fetched');
+    const afterFetch = await deliveryUpdates(tdb.db);
+    t.same(change(before, afterFetch), { updates: 200, hot: 200, seqScans: 0, read: 200 }, 'every fetch a HOT update, found by its id');
+    t.equal((await listInbox(tdb.db, '000.00.00.H41', null, 500)).length, 200, 'fetched deliveries stay in the inbox');
+    const beforeAck = await deliveryUpdates(tdb.db);
+    await tdb.db.tx((q) => acknowledgeMany(q, '000.00.00.H41', ids.map((id) => ({ id, result: 'done' }))), { byKey: true });
+    const acked = change(beforeAck, await deliveryUpdates(tdb.db));
+    t.same({ ...acked, read: undefined }, { updates: 200, hot: 0, seqScans: 0, read: undefined }, 'leaving the inbox index is not HOT');
+    t.ok(acked.read <= 400, `the acknowledgement read ${acked.read} rows and index entries (its deliveries and their messages)`);
+    t.same(await listInbox(tdb.db, '000.00.00.H41', null, 500), [], 'acknowledged deliveries left the inbox');
+  });
+}

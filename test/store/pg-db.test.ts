@@ -82,6 +82,7 @@ t.test('tx({ locks }) takes several keys in ascending order, so crossed key list
   const { beginSql } = await import('../../src/store/db.js');
   t.equal(beginSql({ locks: [3n, -1n, 3n] }), 'BEGIN; SELECT pg_advisory_xact_lock(-1); SELECT pg_advisory_xact_lock(3)', 'sorted, each key once');
   t.equal(beginSql(), 'BEGIN');
+  t.equal(beginSql({ byKey: true, locks: [5n] }), 'BEGIN; SET LOCAL enable_seqscan = off; SELECT pg_advisory_xact_lock(5)', 'byKey: set before the locks');
   const tdb = await createTestDatabase();
   t.teardown(tdb.drop);
   const { db } = tdb;
