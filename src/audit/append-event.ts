@@ -4,7 +4,7 @@
  * insert (one statement: the events, their agency index rows and their place in
  * the sealer's queue); the sealer chains committed events afterwards.
  */
-import type { MoreWrites, Queryable } from '../store/db.js';
+import type { GuardStatement, MoreWrites, Queryable } from '../store/db.js';
 import type { AuditEventType } from './event-types.js';
 import { isAuditEventType } from './event-types.js';
 import { HubError } from '../shared/hub-error.js';
@@ -81,17 +81,6 @@ export async function appendAuditEvents(q: Queryable, events: readonly AuditEven
  */
 export function auditEventWrites(events: readonly AuditEventInput[]): MoreWrites {
   return { name: 'audit', sql: (n) => insertCtes(n), params: [eventsJson(events)] };
-}
-
-/**
- * A state change with RETURNING and fixed text; named, it becomes a prepared
- * statement, and with `name` null it is planned on each run (for a statement
- * whose best plan depends on its parameters and on the table's size).
- */
-export interface GuardStatement {
-  name: string | null;
-  sql: string;
-  params: unknown[];
 }
 
 /** The statement's text, marked to be prepared under its name when it has one. */

@@ -26,6 +26,18 @@ export interface MoreWrites {
   params: unknown[];
 }
 
+/**
+ * A state change with RETURNING id and fixed text, for the log's helpers that
+ * append entries only when it changed a row. Named, it is sent as a prepared
+ * statement; with `name` null it is planned on each run (a statement whose
+ * best plan depends on its parameters and on the table's size).
+ */
+export interface GuardStatement {
+  name: string | null;
+  sql: string;
+  params: unknown[];
+}
+
 export interface TxOptions {
   /**
    * Transaction-scoped advisory locks (see `advisoryKey`) taken in the same

@@ -1,5 +1,5 @@
 /** Per-recipient deliveries: the state machine of getting one message to one agency. */
-import type { Queryable } from './db.js';
+import type { GuardStatement, Queryable } from './db.js';
 
 export type DeliveryState = 'queued' | 'pushing' | 'retrying' | 'available' | 'fetched' | 'acknowledged' | 'failed' | 'undeliverable';
 
@@ -165,18 +165,11 @@ const MARK_FETCHED = "UPDATE deliveries SET state = 'fetched', fetched_at = COAL
  * "any array of ids" was made while the table was small and scanned it whole
  * (or the whole inbox) ever after.
  */
-/** A state change with RETURNING id, run by the log's guard helpers; `name` null: not prepared. */
-export interface GuardSql {
-  name: string | null;
-  sql: string;
-  params: unknown[];
-}
-
-export function markFetched(deliveryIds: readonly string[]): GuardSql {
+export function markFetched(deliveryIds: readonly string[]): GuardStatement {
   return { name: null, sql: `${MARK_FETCHED} WHERE id = ANY($1::uuid[]) AND state = 'available' RETURNING id`, params: [deliveryIds] };
 }
 
 /** {@link markFetched} for one delivery: prepared, as an equality on the primary key plans the same at any size. */
-export function markOneFetched(deliveryId: string): GuardSql {
+export function markOneFetched(deliveryId: string): GuardStatement {
   return { name: 'delivery_fetched_one', sql: `${MARK_FETCHED} WHERE id = $1::uuid AND state = 'available' RETURNING id`, params: [deliveryId] };
 }
