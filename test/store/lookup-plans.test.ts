@@ -31,8 +31,13 @@ async function addMessages(db: Db, from: number, n: number, state = 'acknowledge
 
 const TABLES = "('messages', 'message_bodies', 'deliveries')";
 
-/** Sequential scans of the tables so far, and the rows and index entries they read, as the statistics system has them. */
+/**
+ * Sequential scans of the tables so far, and the rows and index entries they read, as the statistics system has them.
+ * The connection (the tests' only one) is first told to report its own statistics at the end of its next statement.
+ */
 async function scans(db: Db): Promise<{ seqScans: number; read: number }> {
+  await db.query('SELECT pg_stat_force_next_flush()');
+  await db.query('SELECT 1');
   const r = await db.query<{ seq: string; read: string }>(
     `SELECT (SELECT coalesce(sum(seq_scan), 0) FROM pg_stat_user_tables WHERE relname IN ${TABLES})::text AS seq,
             ((SELECT coalesce(sum(seq_tup_read), 0) FROM pg_stat_user_tables WHERE relname IN ${TABLES})
@@ -68,19 +73,13 @@ t.test('key lookups and the recipient statements stay on the index after their t
   for (let i = 0; i < 10; i++) await lookups(small, smallDeliveries);
 
   await addMessages(tdb.db, 4, 200_000);
-  // The one connection is told to report its table statistics at the end of its next statement.
-  const scansOf = async (): Promise<{ seqScans: number; read: number }> => {
-    await tdb.db.query('SELECT pg_stat_force_next_flush()');
-    await tdb.db.query('SELECT 1');
-    return scans(tdb.db);
-  };
   const grown = (await tdb.db.query<{ id: string }>('SELECT id::text AS id FROM messages ORDER BY seq DESC LIMIT 200')).rows.map((r) => r.id);
   // A page of them waiting in the inbox, as the lookups expect.
   await tdb.db.query("UPDATE deliveries SET state = 'available' WHERE message_id = ANY($1::uuid[])", [grown]);
   const grownDeliveries = await deliveryIds(grown);
-  const before = await scansOf();
+  const before = await scans(tdb.db);
   await lookups(grown, grownDeliveries);
-  const after = await scansOf();
+  const after = await scans(tdb.db);
   t.equal(after.seqScans, before.seqScans, 'no sequential scan of messages, message_bodies or deliveries');
   // A page's worth of rows per lookup, not the 200,000 of a table or of the recipient's past deliveries.
   t.ok(after.read - before.read < 5000, `the lookups read ${after.read - before.read} rows and index entries (< 5,000)`);
@@ -91,12 +90,11 @@ t.test('key lookups and the recipient statements stay on the index after their t
 
 /** Row updates of deliveries so far, how many were HOT (no new index entries), and the scans and rows read so far. */
 async function deliveryUpdates(db: Db): Promise<{ updates: number; hot: number; seqScans: number; read: number }> {
-  await db.query('SELECT pg_stat_force_next_flush()');
-  await db.query('SELECT 1');
+  const read = await scans(db); // flushes this connection's statistics first
   const r = await db.query<{ updates: string; hot: string }>(
     "SELECT n_tup_upd::text AS updates, n_tup_hot_upd::text AS hot FROM pg_stat_user_tables WHERE relname = 'deliveries'",
   );
-  return { updates: Number(r.rows[0]!.updates), hot: Number(r.rows[0]!.hot), ...(await scans(db)) };
+  return { updates: Number(r.rows[0]!.updates), hot: Number(r.rows[0]!.hot), ...read };
 }
 
 const change = (a: Awaited<ReturnType<typeof deliveryUpdates>>, b: typeof a): typeof a => ({
