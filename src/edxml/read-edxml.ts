@@ -200,7 +200,11 @@ function readMessage(doc: XmlDocument): EdxmlMessage {
     if (org.organId === '') warnings.push(`To at line ${toEl.line} has no OrganId; ignored`);
     else toOrganizations.push(org);
   }
-  if (toOrganizations.length === 0) throw edxmlReject('edxml.no_recipient', 'The document has no To/OrganId (no recipient)', header);
+  if (toOrganizations.length === 0) {
+    // A header that answers a document but has neither To nor StatusCode is most likely a status message that lost its code.
+    const reason = responseFor.length > 0 ? 'The message has no To/OrganId (a document\'s recipients) and no StatusCode (a status message to ResponseFor)' : 'The document has no To/OrganId (no recipient)';
+    throw edxmlReject('edxml.no_recipient', reason, header);
+  }
   const documentIdEl = edxmlChild(header, 'DocumentId');
   const documentId = textValue(doc, documentIdEl);
   if (documentId === undefined) throw edxmlReject('edxml.empty_document_id', 'The document has no DocumentId or it is empty', documentIdEl ?? header);

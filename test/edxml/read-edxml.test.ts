@@ -99,6 +99,7 @@ const cases: [string, string, string, number?][] = [
   ['StatusCode 5 (not zero-padded)', status.replace('>05<', '>5<'), 'edxml.bad_status_code'],
   ['an empty StatusCode', status.replace('>05<', '><'), 'edxml.bad_status_code'],
   ['a status without ResponseFor/OrganId', status.replace('<edXML:OrganId>000.00.00.G22</edXML:OrganId>', ''), 'edxml.no_recipient'],
+  ['a status without StatusCode', status.replace(/<edXML:StatusCode>.*<\/edXML:StatusCode>/, ''), 'edxml.no_recipient'],
   ['a status without ResponseFor/DocumentId', status.replace(/<edXML:DocumentId>.*<\/edXML:DocumentId>/, ''), 'edxml.empty_document_id', 10],
 ];
 
@@ -112,6 +113,9 @@ t.test('refusals of well-formed XML that is not an acceptable edXML message', as
   }
   const ref = errorOf(() => read(replacement.replace('<ContentId>cid:209</ContentId>', '<ContentId>cid:210</ContentId>')));
   t.match(ref.message, '"209"', 'names the ContentId');
+  const noCode = errorOf(() => read(status.replace(/<edXML:StatusCode>.*<\/edXML:StatusCode>/, '')));
+  t.match(noCode.message, 'no StatusCode', 'a header with ResponseFor but neither To nor StatusCode names both');
+  t.match(errorOf(() => read(replacement.replace(/<edXML:To>.*<\/edXML:To>\n/g, ''))).message, /^The document has no To/, 'a document without To is told so');
 });
 
 t.test('tolerated oddities become warnings', async (t) => {
