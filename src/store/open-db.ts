@@ -40,11 +40,33 @@ function poolSizeFromEnv(): number {
   return n;
 }
 
+/**
+ * `EDOC_DB_FLUSH_AFTER`: the hub sessions' `backend_flush_after` (default 256kB; `server` keeps
+ * the server's own setting). PostgreSQL takes 0 (off) to 2MB; a number needs its unit here, as a
+ * bare number would mean 8 kB blocks to PostgreSQL.
+ */
+export function flushAfterFromEnv(raw = process.env.EDOC_DB_FLUSH_AFTER): string | undefined {
+  if (raw === undefined || raw === '') return '256kB';
+  if (raw === 'server') return undefined;
+  const m = /^(\d+)(kB|MB)$/.exec(raw);
+  const kB = m ? Number(m[1]) * (m[2] === 'MB' ? 1024 : 1) : raw === '0' ? 0 : NaN;
+  if (!(kB <= 2048)) {
+    throw new HubError('config.invalid', `EDOC_DB_FLUSH_AFTER must be 0, a size from 8kB to 2MB (such as 256kB), or "server", got "${raw}"`);
+  }
+  return raw;
+}
+
 /** Opens the database and applies pending migrations. Call `close()` when done. */
 export async function openDb(opts: OpenDbOptions): Promise<Db & Listenable> {
   let db: Db & Listenable;
   if (opts.databaseUrl) {
-    db = createPgDb({ url: opts.databaseUrl, poolSize: opts.poolSize ?? poolSizeFromEnv(), ...(opts.log ? { log: opts.log } : {}) });
+    const flushAfter = flushAfterFromEnv();
+    db = createPgDb({
+      url: opts.databaseUrl,
+      poolSize: opts.poolSize ?? poolSizeFromEnv(),
+      ...(flushAfter !== undefined ? { flushAfter } : {}),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
   } else {
     db = await createPgliteDb({ dataDir: opts.dataDir });
   }

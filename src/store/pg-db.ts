@@ -10,6 +10,11 @@ export interface PgDbOptions {
   url: string;
   /** Pool size; default 10. */
   poolSize?: number;
+  /**
+   * PostgreSQL's `backend_flush_after` for the pool's sessions (e.g. `256kB`);
+   * unset leaves the server's setting. See {@link createPgDb}.
+   */
+  flushAfter?: string;
   log?: Logger;
 }
 
@@ -42,6 +47,16 @@ export function createPgDb(opts: PgDbOptions): Db & Listenable {
   const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (err) => opts.log?.warn({ err }, 'idle PostgreSQL client failed'));
+  // The data pages the hub's sessions write are handed to the disk as they go (PostgreSQL's
+  // default leaves them in the OS cache until a checkpoint's fsync writes hundreds of MB at
+  // once, and every commit's WAL flush waits behind that: docs/operations.md, "PostgreSQL").
+  // Sent first on each new connection, before any query of whoever asked for it.
+  const flushAfter = opts.flushAfter;
+  if (flushAfter !== undefined) {
+    pool.on('connect', (client) => {
+      client.query(`SET backend_flush_after = '${flushAfter}'`).catch((err: unknown) => opts.log?.warn({ err, flushAfter }, "could not set backend_flush_after; the server's setting stays"));
+    });
+  }
 
   const db: Db & Listenable = {
     kind: 'postgres',

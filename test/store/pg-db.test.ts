@@ -122,3 +122,39 @@ t.test('tx({ first }): a literal statement in BEGIN\'s round trip, read after th
   await t.rejects(db.tx(async () => undefined, { first: 'SELECT no_such_column FROM seen' }), /no_such_column/);
   t.same((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM seen')).rows, [{ n: 1 }], 'the pool still works after a failed first statement');
 });
+
+t.test('backend_flush_after: set on every session of the pool (default 256kB), or left to the server', async (t) => {
+  const { createPgDb } = await import('../../src/store/pg-db.js');
+  const { flushAfterFromEnv } = await import('../../src/store/open-db.js');
+  const { default: pino } = await import('pino');
+  const tdb = await createTestDatabase();
+  t.teardown(tdb.drop);
+  const show = async (db: { query: typeof tdb.db.query; tx: typeof tdb.db.tx }): Promise<string[]> => [
+    (await db.query<{ v: string }>('SELECT current_setting($1) AS v', ['backend_flush_after'])).rows[0]!.v,
+    await db.tx(async (q) => (await q.query<{ v: string }>('SELECT current_setting($1) AS v', ['backend_flush_after'])).rows[0]!.v),
+  ];
+
+  const set = createPgDb({ url: tdb.url, poolSize: 3, flushAfter: '256kB' });
+  t.teardown(() => set.close());
+  // Several sessions at once, so more than one connection is opened.
+  const seen = await Promise.all([show(set), show(set), show(set)]);
+  t.same(seen.flat(), Array(6).fill('256kB'), 'every query and transaction of every connection runs with it');
+
+  const unset = createPgDb({ url: tdb.url, poolSize: 1 });
+  t.teardown(() => unset.close());
+  t.not((await show(unset))[0], '256kB', 'without it, the server setting');
+
+  const lines: { msg: string }[] = [];
+  const log = pino({ level: 'warn' }, { write: (s: string) => void lines.push(JSON.parse(s) as { msg: string }) });
+  const refused = createPgDb({ url: tdb.url, poolSize: 1, flushAfter: '4MB', log });
+  t.teardown(() => refused.close());
+  t.same((await refused.query<{ n: number }>('SELECT 1 AS n')).rows, [{ n: 1 }], 'a value the server refuses does not stop the pool');
+  t.match(lines, [{ msg: /could not set backend_flush_after/ }], 'and is logged');
+
+  t.equal(flushAfterFromEnv(undefined), '256kB');
+  t.equal(flushAfterFromEnv(''), '256kB');
+  t.equal(flushAfterFromEnv('server'), undefined);
+  t.equal(flushAfterFromEnv('1MB'), '1MB');
+  t.equal(flushAfterFromEnv('0'), '0');
+  for (const bad of ['512', '4MB', '256 kB', '-8kB', 'off']) t.throws(() => flushAfterFromEnv(bad), { code: 'config.invalid' }, `"${bad}" is refused`);
+});
