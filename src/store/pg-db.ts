@@ -3,7 +3,7 @@
  */
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { beginSql, firstRows, type Db, type Queryable, type QueryResult, type TxOptions } from './db.js';
+import { beginSql, firstRows, sqlLiteral, type Db, type Queryable, type QueryResult, type TxOptions } from './db.js';
 import type { Listenable } from './listenable.js';
 
 export interface PgDbOptions {
@@ -49,12 +49,12 @@ export function createPgDb(opts: PgDbOptions): Db & Listenable {
   pool.on('error', (err) => opts.log?.warn({ err }, 'idle PostgreSQL client failed'));
   // The data pages the hub's sessions write are handed to the disk as they go (PostgreSQL's
   // default leaves them in the OS cache until a checkpoint's fsync writes hundreds of MB at
-  // once, and every commit's WAL flush waits behind that: docs/operations.md, "PostgreSQL").
+  // once, and every commit's WAL flush waits behind that: docs/operations.md, "Processes and roles").
   // Sent first on each new connection, before any query of whoever asked for it.
   const flushAfter = opts.flushAfter;
   if (flushAfter !== undefined) {
     pool.on('connect', (client) => {
-      client.query(`SET backend_flush_after = '${flushAfter}'`).catch((err: unknown) => opts.log?.warn({ err, flushAfter }, "could not set backend_flush_after; the server's setting stays"));
+      client.query(`SET backend_flush_after = ${sqlLiteral(flushAfter)}`).catch((err: unknown) => opts.log?.warn({ err, flushAfter }, "could not set backend_flush_after; the server's setting stays"));
     });
   }
 
