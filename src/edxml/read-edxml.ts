@@ -202,7 +202,10 @@ function readMessage(doc: XmlDocument): EdxmlMessage {
   }
   if (toOrganizations.length === 0) {
     // A header that answers a document but has neither To nor StatusCode is most likely a status message that lost its code.
-    const reason = responseFor.length > 0 ? 'The message has no To/OrganId (a document\'s recipients) and no StatusCode (a status message to ResponseFor)' : 'The document has no To/OrganId (no recipient)';
+    const reason =
+      responseFor.length > 0
+        ? "The message has neither To/OrganId (a document's recipients) nor a StatusCode (which a status message to its ResponseFor needs)"
+        : 'The document has no To/OrganId (no recipient)';
     throw edxmlReject('edxml.no_recipient', reason, header);
   }
   const documentIdEl = edxmlChild(header, 'DocumentId');

@@ -114,7 +114,7 @@ t.test('refusals of well-formed XML that is not an acceptable edXML message', as
   const ref = errorOf(() => read(replacement.replace('<ContentId>cid:209</ContentId>', '<ContentId>cid:210</ContentId>')));
   t.match(ref.message, '"209"', 'names the ContentId');
   const noCode = errorOf(() => read(status.replace(/<edXML:StatusCode>.*<\/edXML:StatusCode>/, '')));
-  t.match(noCode.message, 'no StatusCode', 'a header with ResponseFor but neither To nor StatusCode names both');
+  t.match(noCode.message, /neither To\/OrganId .* nor a StatusCode/, 'a header with ResponseFor but neither To nor StatusCode names both');
   t.match(errorOf(() => read(replacement.replace(/<edXML:To>.*<\/edXML:To>\n/g, ''))).message, /^The document has no To/, 'a document without To is told so');
 });
 

@@ -1,4 +1,5 @@
 import t from 'tap';
+import pg from 'pg';
 import { createTestDatabase } from '../helpers/test-db.js';
 
 t.test('PostgreSQL db: value conventions, commit and rollback', async (t) => {
@@ -134,15 +135,22 @@ t.test('backend_flush_after: set on every session of the pool (default 256kB), o
     await db.tx(async (q) => (await q.query<{ v: string }>('SELECT current_setting($1) AS v', ['backend_flush_after'])).rows[0]!.v),
   ];
 
-  const set = createPgDb({ url: tdb.url, poolSize: 3, flushAfter: '256kB' });
+  // The server's own setting, read on a plain connection; the pool is given a value no server would have.
+  const plain = new pg.Client({ connectionString: tdb.url });
+  await plain.connect();
+  const server = (await plain.query<{ v: string }>("SELECT current_setting('backend_flush_after') AS v")).rows[0]!.v;
+  await plain.end();
+  t.not(server, '264kB');
+
+  const set = createPgDb({ url: tdb.url, poolSize: 3, flushAfter: '264kB' });
   t.teardown(() => set.close());
   // Several sessions at once, so more than one connection is opened.
   const seen = await Promise.all([show(set), show(set), show(set)]);
-  t.same(seen.flat(), Array(6).fill('256kB'), 'every query and transaction of every connection runs with it');
+  t.same(seen.flat(), Array(6).fill('264kB'), 'every query and transaction of every connection runs with it');
 
   const unset = createPgDb({ url: tdb.url, poolSize: 1 });
   t.teardown(() => unset.close());
-  t.not((await show(unset))[0], '256kB', 'without it, the server setting');
+  t.same(await show(unset), [server, server], 'without it, the server setting');
 
   const lines: { msg: string }[] = [];
   const log = pino({ level: 'warn' }, { write: (s: string) => void lines.push(JSON.parse(s) as { msg: string }) });
