@@ -1,5 +1,6 @@
 import t from 'tap';
 import pg from 'pg';
+import type { Db } from '../../src/store/db.js';
 import { createTestDatabase } from '../helpers/test-db.js';
 
 t.test('PostgreSQL db: value conventions, commit and rollback', async (t) => {
@@ -130,7 +131,7 @@ t.test('backend_flush_after: set on every session of the pool (default 256kB), o
   const { default: pino } = await import('pino');
   const tdb = await createTestDatabase();
   t.teardown(tdb.drop);
-  const show = async (db: { query: typeof tdb.db.query; tx: typeof tdb.db.tx }): Promise<string[]> => [
+  const show = async (db: Db): Promise<string[]> => [
     (await db.query<{ v: string }>('SELECT current_setting($1) AS v', ['backend_flush_after'])).rows[0]!.v,
     await db.tx(async (q) => (await q.query<{ v: string }>('SELECT current_setting($1) AS v', ['backend_flush_after'])).rows[0]!.v),
   ];
