@@ -50,7 +50,8 @@ export function flushAfterFromEnv(raw = process.env.EDOC_DB_FLUSH_AFTER): string
   if (raw === 'server') return undefined;
   const m = /^(\d+)(kB|MB)$/.exec(raw);
   const kB = m ? Number(m[1]) * (m[2] === 'MB' ? 1024 : 1) : raw === '0' ? 0 : NaN;
-  if (!(kB <= 2048)) {
+  // PostgreSQL counts in 8 kB pages and would round 1–7 kB down to 0 (off) without a word.
+  if (!(kB === 0 || (kB >= 8 && kB <= 2048))) {
     throw new HubError('config.invalid', `EDOC_DB_FLUSH_AFTER must be 0, a size from 8kB to 2MB (such as 256kB), or "server", got "${raw}"`);
   }
   return raw;

@@ -165,5 +165,6 @@ t.test('backend_flush_after: set on every session of the pool (default 256kB), o
   t.equal(flushAfterFromEnv('server'), undefined);
   t.equal(flushAfterFromEnv('1MB'), '1MB');
   t.equal(flushAfterFromEnv('0'), '0');
-  for (const bad of ['512', '4MB', '256 kB', '-8kB', 'off']) t.throws(() => flushAfterFromEnv(bad), { code: 'config.invalid' }, `"${bad}" is refused`);
+  t.equal(flushAfterFromEnv('8kB'), '8kB', 'the smallest: one page');
+  for (const bad of ['512', '4MB', '256 kB', '-8kB', 'off', '4kB']) t.throws(() => flushAfterFromEnv(bad), { code: 'config.invalid' }, `"${bad}" is refused`);
 });
