@@ -30,6 +30,7 @@ import { existsSync, openSync, readdirSync, readFileSync, statSync } from 'node:
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { Redis } from 'ioredis';
@@ -318,7 +319,11 @@ async function main(): Promise<void> {
   const accepts2 = await histogramBuckets('accept_seconds');
   const commitTimes2 = await histogramBuckets('commit_seconds');
   const flushProbe = startFlushProbe();
+  // This process's own event-loop delay over the phase: a submission's latency as timed here includes it.
+  const ownLoop = monitorEventLoopDelay({ resolution: 1 });
+  ownLoop.enable();
   await openLoop(20, halfLat);
+  ownLoop.disable();
   const flushHalf = await flushProbe.stop();
   const halfEventLoop = await eventLoop();
   const accepts3 = await histogramBuckets('accept_seconds');
@@ -407,6 +412,8 @@ async function main(): Promise<void> {
       acceptLatencyMs: { p50: round(percentile(halfLat, 50), 2), p99: round(percentile(halfLat, 99), 2) },
       /** How long the hub's event loop was held up: work that every request in flight waits behind. */
       hubEventLoopDelayMs: halfEventLoop,
+      /** The same for this process (the submitter and the recipients' polls share its thread). */
+      loadGeneratorEventLoopDelayMs: { p50Ms: round(ownLoop.percentile(50) / 1e6), p99Ms: round(ownLoop.percentile(99) / 1e6), maxMs: round(ownLoop.max / 1e6) },
       /** Share of these accepts (%) over 25, 50 and 100 ms as the hub timed them (its handler, not the network or this process). */
       hubTimedOverMsPercent: { '25': hubOver('0.025'), '50': hubOver('0.05'), '100': hubOver('0.1') },
       groupCommit: { ...commitsBetween(commits2, commits3), overMsPercent: { '10': commitOver('0.01'), '25': commitOver('0.025'), '50': commitOver('0.05') } },
