@@ -44,19 +44,26 @@ function toQuery(sql: string, params?: unknown[]): pg.QueryConfig {
  * strings, timestamptz as `Date`, json/jsonb parsed.
  */
 export function createPgDb(opts: PgDbOptions): Db & Listenable {
-  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
-  pool.on('error', (err) => opts.log?.warn({ err }, 'idle PostgreSQL client failed'));
   // The data pages the hub's sessions write are handed to the disk as they go (PostgreSQL's
   // default leaves them in the OS cache until a checkpoint's fsync writes hundreds of MB at
   // once, and every commit's WAL flush waits behind that: docs/operations.md, "Processes and roles").
-  // Sent first on each new connection, before any query of whoever asked for it.
+  // Set on each new connection before the pool hands it to anyone (`onConnect` is awaited; a
+  // query sent from the 'connect' event ran beside the first query of whoever had asked for the
+  // connection, which pg 8 warns about and pg 9 refuses). A refused value is logged, not fatal.
   const flushAfter = opts.flushAfter;
-  if (flushAfter !== undefined) {
-    pool.on('connect', (client) => {
-      client.query(`SET backend_flush_after = ${sqlLiteral(flushAfter)}`).catch((err: unknown) => opts.log?.warn({ err, flushAfter }, "could not set backend_flush_after; the server's setting stays"));
-    });
-  }
+  const onConnect =
+    flushAfter === undefined
+      ? undefined
+      : async (client: pg.ClientBase): Promise<void> => {
+          try {
+            await client.query(`SET backend_flush_after = ${sqlLiteral(flushAfter)}`);
+          } catch (err) {
+            opts.log?.warn({ err, flushAfter }, "could not set backend_flush_after; the server's setting stays");
+          }
+        };
+  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, ...(onConnect ? { onConnect } : {}) });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', (err) => opts.log?.warn({ err }, 'idle PostgreSQL client failed'));
 
   const db: Db & Listenable = {
     kind: 'postgres',
