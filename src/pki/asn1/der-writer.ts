@@ -2,14 +2,21 @@
 
 /** One TLV: `tag` then the definite length of the concatenated `parts`, then the parts. */
 export function derTlv(tag: number, ...parts: Buffer[]): Buffer {
-  const body = Buffer.concat(parts);
-  const n = body.length;
-  let header: Buffer;
-  if (n < 0x80) header = Buffer.from([tag, n]);
-  else if (n < 0x100) header = Buffer.from([tag, 0x81, n]);
-  else if (n < 0x10000) header = Buffer.from([tag, 0x82, n >> 8, n & 0xff]);
-  else header = Buffer.from([tag, 0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]);
-  return Buffer.concat([header, body]);
+  let n = 0;
+  for (const p of parts) n += p.length;
+  if (n >= 0x1000000) throw new RangeError(`DER value of ${n} bytes is longer than this writer encodes`);
+  const lengthBytes = n < 0x80 ? 0 : n < 0x100 ? 1 : n < 0x10000 ? 2 : 3;
+  // One allocation for header and parts (a receipt composes some fifteen of these).
+  const out = Buffer.allocUnsafe(2 + lengthBytes + n);
+  out[0] = tag;
+  if (lengthBytes === 0) out[1] = n;
+  else {
+    out[1] = 0x80 | lengthBytes;
+    for (let i = 0; i < lengthBytes; i++) out[2 + i] = (n >> (8 * (lengthBytes - 1 - i))) & 0xff;
+  }
+  let at = 2 + lengthBytes;
+  for (const p of parts) at += p.copy(out, at);
+  return out;
 }
 
 export const TAG = { INTEGER: 0x02, OCTET_STRING: 0x04, SEQUENCE: 0x30, SET: 0x31, CONTEXT_0: 0xa0, CONTEXT_1: 0xa1 } as const;
