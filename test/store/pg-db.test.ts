@@ -1,6 +1,9 @@
 import t from 'tap';
 import pg from 'pg';
+import { pino } from 'pino';
 import type { Db } from '../../src/store/db.js';
+import { createPgDb } from '../../src/store/pg-db.js';
+import { flushAfterFromEnv } from '../../src/store/open-db.js';
 import { createTestDatabase } from '../helpers/test-db.js';
 
 // pg 8 warns (once per process) where pg 9 will refuse: e.g. a query sent on a connection
@@ -133,9 +136,6 @@ t.test('tx({ first }): a literal statement in BEGIN\'s round trip, read after th
 });
 
 t.test('backend_flush_after: set on every session of the pool (default 256kB), or left to the server', async (t) => {
-  const { createPgDb } = await import('../../src/store/pg-db.js');
-  const { flushAfterFromEnv } = await import('../../src/store/open-db.js');
-  const { default: pino } = await import('pino');
   const tdb = await createTestDatabase();
   t.teardown(tdb.drop);
   const show = async (db: Db): Promise<string[]> => [
