@@ -310,12 +310,45 @@ async function main(): Promise<void> {
     for (const [, le, v] of text.matchAll(new RegExp(`^edoc_hub_${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))) m.set(le!, Number(v));
     return m;
   };
+  /**
+   * The hub's garbage collections by kind (prom-client's `nodejs_gc_duration_seconds`, whose
+   * lines read `…_bucket{le="0.01",kind="major"} 3`): count, seconds in total, and how many took
+   * up to 10 ms. Its mark-compacts (`major`) are what the slow accepts at half load cluster
+   * around (docs/benchmarks.md, twelfth session).
+   */
+  type GcTotals = Map<string, { count: number; seconds: number; upTo10Ms: number }>;
+  const gcTotals = async (): Promise<GcTotals> => {
+    const text = (await sender.request('GET', '/metrics')).body.toString();
+    const totals: GcTotals = new Map();
+    const of = (kind: string): { count: number; seconds: number; upTo10Ms: number } => {
+      const e = totals.get(kind) ?? { count: 0, seconds: 0, upTo10Ms: 0 };
+      totals.set(kind, e);
+      return e;
+    };
+    const line = /^edoc_hub_process_nodejs_gc_duration_seconds_(count|sum|bucket)\{(?:le="([^"]+)",)?kind="(\w+)"\} (\S+)$/gm;
+    for (const [, part, le, kind, v] of text.matchAll(line)) {
+      if (part === 'count') of(kind!).count = Number(v);
+      else if (part === 'sum') of(kind!).seconds = Number(v);
+      else if (le === '0.01') of(kind!).upTo10Ms = Number(v);
+    }
+    return totals;
+  };
+  /** The collections between two `gcTotals` scrapes, per kind. */
+  const gcBetween = (before: GcTotals, after: GcTotals): Record<string, { count: number; totalMs: number; over10Ms: number }> =>
+    Object.fromEntries(
+      [...after].map(([kind, a]) => {
+        const b = before.get(kind) ?? { count: 0, seconds: 0, upTo10Ms: 0 };
+        const count = a.count - b.count;
+        return [kind, { count, totalMs: round((a.seconds - b.seconds) * 1000), over10Ms: count - (a.upTo10Ms - b.upTo10Ms) }];
+      }),
+    );
   /** Percent of the observations between two scrapes that took longer than `le` seconds. */
   const percentOver = (before: Map<string, number>, after: Map<string, number>, le: string): number => {
     const n = Math.max(1, (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0));
     return round((100 * (n - ((after.get(le) ?? 0) - (before.get(le) ?? 0)))) / n, 2);
   };
   await eventLoop();
+  const gc2 = await gcTotals();
   const accepts2 = await histogramBuckets('accept_seconds');
   const commitTimes2 = await histogramBuckets('commit_seconds');
   const flushProbe = startFlushProbe();
@@ -326,6 +359,7 @@ async function main(): Promise<void> {
   ownLoop.disable();
   const flushHalf = await flushProbe.stop();
   const halfEventLoop = await eventLoop();
+  const gc3 = await gcTotals();
   const accepts3 = await histogramBuckets('accept_seconds');
   const commitTimes3 = await histogramBuckets('commit_seconds');
   const hubOver = (le: string): number => percentOver(accepts2, accepts3, le);
@@ -412,6 +446,8 @@ async function main(): Promise<void> {
       acceptLatencyMs: { p50: round(percentile(halfLat, 50), 2), p99: round(percentile(halfLat, 99), 2) },
       /** How long the hub's event loop was held up: work that every request in flight waits behind. */
       hubEventLoopDelayMs: halfEventLoop,
+      /** The hub's garbage collections over this phase by kind: how many, their total time, how many over 10 ms. */
+      hubGc: gcBetween(gc2, gc3),
       /** The same for this process (the submitter and the recipients' polls share its thread). */
       loadGeneratorEventLoopDelayMs: { p50Ms: round(ownLoop.percentile(50) / 1e6), p99Ms: round(ownLoop.percentile(99) / 1e6), maxMs: round(ownLoop.max / 1e6) },
       /** Share of these accepts (%) over 25, 50 and 100 ms as the hub timed them (its handler, not the network or this process). */
