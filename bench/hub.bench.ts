@@ -446,10 +446,10 @@ async function main(): Promise<void> {
       acceptLatencyMs: { p50: round(percentile(halfLat, 50), 2), p99: round(percentile(halfLat, 99), 2) },
       /** How long the hub's event loop was held up: work that every request in flight waits behind. */
       hubEventLoopDelayMs: halfEventLoop,
-      /** The hub's garbage collections over this phase by kind: how many, their total time, how many over 10 ms. */
-      hubGc: gcBetween(gc2, gc3),
       /** The same for this process (the submitter and the recipients' polls share its thread). */
       loadGeneratorEventLoopDelayMs: { p50Ms: round(ownLoop.percentile(50) / 1e6), p99Ms: round(ownLoop.percentile(99) / 1e6), maxMs: round(ownLoop.max / 1e6) },
+      /** The hub's garbage collections over this phase by kind: how many, their total time, how many over 10 ms. */
+      hubGc: gcBetween(gc2, gc3),
       /** Share of these accepts (%) over 25, 50 and 100 ms as the hub timed them (its handler, not the network or this process). */
       hubTimedOverMsPercent: { '25': hubOver('0.025'), '50': hubOver('0.05'), '100': hubOver('0.1') },
       groupCommit: { ...commitsBetween(commits2, commits3), overMsPercent: { '10': commitOver('0.01'), '25': commitOver('0.025'), '50': commitOver('0.05') } },
