@@ -237,9 +237,10 @@ async function main(): Promise<void> {
   const cpuBefore = hubCpuSeconds();
   const acceptedBefore = accepted;
   const ackedBefore = acked;
+  /** The hub's /metrics page, scraped once at each end of a phase; the readers below parse that one text. */
+  const scrapeMetrics = async (): Promise<string> => (await sender.request('GET', '/metrics')).body.toString();
   // Group commit, from the hub's own metrics: transactions, submissions in them, and their time.
-  const commitTotals = async (): Promise<{ count: number; submissions: number; seconds: number }> => {
-    const text = (await sender.request('GET', '/metrics')).body.toString();
+  const commitTotals = (text: string): { count: number; submissions: number; seconds: number } => {
     const v = (name: string): number => Number(text.match(new RegExp(`^edoc_hub_${name} (\\S+)$`, 'm'))?.[1] ?? NaN);
     return { count: v('commit_submissions_count'), submissions: v('commit_submissions_sum'), seconds: v('commit_seconds_sum') };
   };
@@ -247,7 +248,7 @@ async function main(): Promise<void> {
     const n = b.count - a.count;
     return { transactions: n, submissionsPerTransaction: round((b.submissions - a.submissions) / Math.max(1, n)), meanMs: round(((b.seconds - a.seconds) * 1000) / Math.max(1, n), 2) };
   };
-  const commits1 = await commitTotals();
+  const commits1 = commitTotals(await scrapeMetrics());
   const t1 = performance.now();
   const end1 = t1 + PEAK_SECONDS * 1000;
   await Promise.all(
@@ -260,7 +261,7 @@ async function main(): Promise<void> {
     }),
   );
   const s1 = (performance.now() - t1) / 1000;
-  const commits2 = await commitTotals();
+  const commits2 = commitTotals(await scrapeMetrics());
   const cpuPeak = hubCpuSeconds() - cpuBefore;
   const otherAfter = otherCpu();
   let pgPeak = 0;
@@ -296,16 +297,14 @@ async function main(): Promise<void> {
   await openLoop(2, []);
   const halfLat: number[] = [];
   // The hub's event-loop delay over this phase (prom-client resets its histogram at each scrape).
-  const eventLoop = async (): Promise<{ p50Ms: number; p99Ms: number; maxMs: number }> => {
-    const text = (await sender.request('GET', '/metrics')).body.toString();
+  const eventLoop = (text: string): { p50Ms: number; p99Ms: number; maxMs: number } => {
     const v = (name: string): number => round(Number(text.match(new RegExp(`^edoc_hub_process_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm'))?.[1] ?? NaN) * 1000);
     return { p50Ms: v('p50'), p99Ms: v('p99'), maxMs: v('max') };
   };
   // The hub's own histograms over this phase: its accepts (handler start to commit answered: beside the
   // latency seen here, they tell the hub's waits from this process's, which shares the cores) and its
   // group-commit transactions (locks to COMMIT: a slow one holds every accept queued behind it).
-  const histogramBuckets = async (name: string): Promise<Map<string, number>> => {
-    const text = (await sender.request('GET', '/metrics')).body.toString();
+  const histogramBuckets = (text: string, name: string): Map<string, number> => {
     const m = new Map<string, number>();
     for (const [, le, v] of text.matchAll(new RegExp(`^edoc_hub_${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))) m.set(le!, Number(v));
     return m;
@@ -317,8 +316,7 @@ async function main(): Promise<void> {
    * around (docs/benchmarks.md, twelfth session).
    */
   type GcTotals = Map<string, { count: number; seconds: number; upTo10Ms: number }>;
-  const gcTotals = async (): Promise<GcTotals> => {
-    const text = (await sender.request('GET', '/metrics')).body.toString();
+  const gcTotals = (text: string): GcTotals => {
     const totals: GcTotals = new Map();
     const of = (kind: string): { count: number; seconds: number; upTo10Ms: number } => {
       const e = totals.get(kind) ?? { count: 0, seconds: 0, upTo10Ms: 0 };
@@ -347,10 +345,11 @@ async function main(): Promise<void> {
     const n = Math.max(1, (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0));
     return round((100 * (n - ((after.get(le) ?? 0) - (before.get(le) ?? 0)))) / n, 2);
   };
-  await eventLoop();
-  const gc2 = await gcTotals();
-  const accepts2 = await histogramBuckets('accept_seconds');
-  const commitTimes2 = await histogramBuckets('commit_seconds');
+  // This scrape also starts the event-loop histogram afresh for the phase.
+  const metrics2 = await scrapeMetrics();
+  const gc2 = gcTotals(metrics2);
+  const accepts2 = histogramBuckets(metrics2, 'accept_seconds');
+  const commitTimes2 = histogramBuckets(metrics2, 'commit_seconds');
   const flushProbe = startFlushProbe();
   // This process's own event-loop delay over the phase: a submission's latency as timed here includes it.
   const ownLoop = monitorEventLoopDelay({ resolution: 1 });
@@ -358,13 +357,14 @@ async function main(): Promise<void> {
   await openLoop(20, halfLat);
   ownLoop.disable();
   const flushHalf = await flushProbe.stop();
-  const halfEventLoop = await eventLoop();
-  const gc3 = await gcTotals();
-  const accepts3 = await histogramBuckets('accept_seconds');
-  const commitTimes3 = await histogramBuckets('commit_seconds');
+  const metrics3 = await scrapeMetrics();
+  const halfEventLoop = eventLoop(metrics3);
+  const gc3 = gcTotals(metrics3);
+  const accepts3 = histogramBuckets(metrics3, 'accept_seconds');
+  const commitTimes3 = histogramBuckets(metrics3, 'commit_seconds');
   const hubOver = (le: string): number => percentOver(accepts2, accepts3, le);
   const commitOver = (le: string): number => percentOver(commitTimes2, commitTimes3, le);
-  const commits3 = await commitTotals();
+  const commits3 = commitTotals(metrics3);
   halfLat.sort((a, b) => a - b);
 
   // Phase 3: signed documents under the "required" policy.
