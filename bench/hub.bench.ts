@@ -315,11 +315,13 @@ async function main(): Promise<void> {
    * up to 10 ms. Its mark-compacts (`major`) are what the slow accepts at half load cluster
    * around (docs/benchmarks.md, twelfth session).
    */
-  type GcTotals = Map<string, { count: number; seconds: number; upTo10Ms: number }>;
+  type GcKindTotals = { count: number; seconds: number; upTo10Ms: number };
+  type GcTotals = Map<string, GcKindTotals>;
+  const noGc = (): GcKindTotals => ({ count: 0, seconds: 0, upTo10Ms: 0 });
   const gcTotals = (text: string): GcTotals => {
     const totals: GcTotals = new Map();
-    const of = (kind: string): { count: number; seconds: number; upTo10Ms: number } => {
-      const e = totals.get(kind) ?? { count: 0, seconds: 0, upTo10Ms: 0 };
+    const of = (kind: string): GcKindTotals => {
+      const e = totals.get(kind) ?? noGc();
       totals.set(kind, e);
       return e;
     };
@@ -335,7 +337,7 @@ async function main(): Promise<void> {
   const gcBetween = (before: GcTotals, after: GcTotals): Record<string, { count: number; totalMs: number; over10Ms: number }> =>
     Object.fromEntries(
       [...after].map(([kind, a]) => {
-        const b = before.get(kind) ?? { count: 0, seconds: 0, upTo10Ms: 0 };
+        const b = before.get(kind) ?? noGc();
         const count = a.count - b.count;
         return [kind, { count, totalMs: round((a.seconds - b.seconds) * 1000), over10Ms: count - (a.upTo10Ms - b.upTo10Ms) }];
       }),
