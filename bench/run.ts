@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: runs every bench/*.bench.ts in its own process (one at a
  * time, so they do not compete for the 2 cores), and prints ONE JSON object:
- * the machine's baseline (openssl speed, sha256sum) and each benchmark's
- * figures, so results read as ratios of what this machine can do.
+ * the machine's baseline (openssl speed, sha256sum, and the costs of a fresh
+ * page of memory and of a round trip to another process: bench/machine-probes.ts)
+ * and each benchmark's figures, so results read as ratios of what this machine
+ * can do.
  *
  *   npm run bench                  # all
  *   npm run bench -- edxml-parse   # only the named ones
@@ -13,6 +15,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { freshPageMicroseconds, processRoundTripMicroseconds } from './machine-probes.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -72,11 +75,16 @@ const files = readdirSync(here)
   .filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w)))
   .sort();
 
-log('measuring the machine baseline (openssl speed, sha256sum)');
+log('measuring the machine baseline (openssl speed, sha256sum, fresh pages, process round trips)');
 const result: Record<string, unknown> = {
   when: new Date().toISOString(),
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-  baseline: { ...opensslSpeed(), sha256sumMBps: sha256sumMBps() },
+  baseline: {
+    ...opensslSpeed(),
+    sha256sumMBps: sha256sumMBps(),
+    freshPageMicroseconds: freshPageMicroseconds(),
+    processRoundTripMicroseconds: processRoundTripMicroseconds(),
+  },
   benchmarks: {} as Record<string, unknown>,
 };
 for (const f of files) {
