@@ -1,7 +1,7 @@
 /**
  * Exchange hub benchmark. Prints ONE JSON object on stdout (progress on stderr).
  *
- *   npx tsx bench/hub.bench.ts [--seconds 60] [--concurrency 96] [--page 200] [--poll 200]
+ *   npx tsx bench/hub.bench.ts [--seconds 60] [--warmup 5] [--concurrency 96] [--page 200] [--poll 200]
  *   HUB_NODE_ARGS='--cpu-prof …' adds Node options to the hub; HUB_STDOUT=file keeps its output
  *   (e.g. --trace-gc lines); BENCH_DB_SOCKET=/var/run/postgresql makes it use PostgreSQL's socket.
  *
@@ -14,7 +14,11 @@
  * (`include=bytes`) and acknowledge each page in one batch; a recipient polls
  * again at once after a full page, otherwise after `--poll` ms (as a document
  * system that drains its inbox, then waits a little). Phases:
- *  1. peak: closed loop (fixed concurrency) for `--seconds` (default 60);
+ *  1. peak: closed loop (fixed concurrency) for `--seconds` (default 60), after
+ *     `--warmup` seconds (default 5) of the same load that are not measured: a
+ *     freshly started hub first grows its heap and compiles its hot code (on
+ *     the session machine of 2026-11-30, ~250,000 page faults in its first
+ *     ten seconds under load, ~1,000/s after);
  *  2. half: once the recipients have caught up, open loop at 50% of the measured
  *     peak, 2 s unmeasured then 20 s (latency at half load);
  *  3. signed: a short run of documents signed with G22's RSA key under the
@@ -45,11 +49,12 @@ import { percentile } from './percentile.js';
 import { client } from './https-client.js';
 import { pullInboxes } from './inbox-pullers.js';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, concurrency: { type: 'string', default: '96' }, page: { type: 'string', default: '200' }, poll: { type: 'string', default: '200' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, warmup: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '96' }, page: { type: 'string', default: '200' }, poll: { type: 'string', default: '200' } } });
 const PAGE = Number(values.page);
 /** How long a recipient waits before polling again after a page that was not full (a full page: again at once). */
 const POLL_MS = Number(values.poll);
 const PEAK_SECONDS = Number(values.seconds);
+const WARMUP_SECONDS = Number(values.warmup);
 const CONCURRENCY = Number(values.concurrency);
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 const G22 = '000.00.00.G22';
@@ -83,11 +88,21 @@ function doc(i: number, tag: string): Buffer {
 
 const round = (n: number, d = 1): number => Number(n.toFixed(d));
 
-/** CPU seconds (user + system) a local process has used, from /proc (clock ticks of 1/100 s). */
-function cpuSecondsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+/** What a local process has used so far, from /proc. */
+interface ProcessUse {
+  /** CPU seconds, user + system (clock ticks of 1/100 s). */
+  cpu: number;
+  /** Minor page faults: first touches of memory the process had not used yet (each a trip through the kernel). */
+  faults: number;
 }
+
+function useOf(pid: number): ProcessUse {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return { cpu: (Number(fields[11]) + Number(fields[12])) / 100, faults: Number(fields[7]) };
+}
+
+const noUse = (): ProcessUse => ({ cpu: 0, faults: 0 });
+const usedSince = (after: ProcessUse, before: ProcessUse): ProcessUse => ({ cpu: after.cpu - before.cpu, faults: after.faults - before.faults });
 
 /** The local Redis server's pid (0 when it is not on this machine or not reachable). */
 async function redisInfoPid(): Promise<number> {
@@ -194,6 +209,24 @@ async function main(): Promise<void> {
     }
   }
 
+  /** The closed loop: `CONCURRENCY` submissions in flight until `seconds` have passed. */
+  const closedLoop = async (seconds: number, latencies: number[]): Promise<void> => {
+    const end = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (performance.now() < end) {
+          const d = nextDoc('p');
+          sizes.push(d.length);
+          await submit(d, latencies);
+        }
+      }),
+    );
+  };
+  if (WARMUP_SECONDS > 0) {
+    log(`warm-up: closed loop, ${CONCURRENCY} in flight, ${WARMUP_SECONDS} s (not measured)`);
+    await closedLoop(WARMUP_SECONDS, []);
+  }
+
   // Phase 1: closed loop at fixed concurrency.
   log(`phase 1: closed loop, ${CONCURRENCY} in flight, ${PEAK_SECONDS} s`);
   const peakLat: number[] = [];
@@ -208,33 +241,33 @@ async function main(): Promise<void> {
     }
   };
   const rssTimer = setInterval(readRss, 500);
-  /** CPU seconds (user + system) the hub process has used: robust to other load on the machine. */
-  const hubCpuSeconds = (): number => cpuSecondsOf(hub.pid!);
-  /** CPU seconds of the PostgreSQL backends serving the bench database (the server's shared processes are not counted). */
-  const backendCpu = async (): Promise<Map<number, number>> => {
+  /** CPU and page faults of the hub process: robust to other load on the machine. */
+  const hubUse = (): ProcessUse => useOf(hub.pid!);
+  /** The same of the PostgreSQL backends serving the bench database (the server's shared processes are not counted). */
+  const backendUse = async (): Promise<Map<number, ProcessUse>> => {
     const pids = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
-    const cpu = new Map<number, number>();
+    const use = new Map<number, ProcessUse>();
     for (const { pid } of pids.rows) {
       try {
-        cpu.set(pid, cpuSecondsOf(pid));
+        use.set(pid, useOf(pid));
       } catch {
         // a backend on another host, or gone
       }
     }
-    return cpu;
+    return use;
   };
-  // Redis and this process (the load generator and the recipients) share the same cores: their CPU is reported too.
+  // Redis and this process (the load generator and the recipients) share the same cores: their use is reported too.
   const redisPid = await redisInfoPid();
-  const otherCpu = (): { redis: number; loadGenerator: number } => {
-    const own = process.cpuUsage();
-    return { redis: redisPid ? cpuSecondsOf(redisPid) : 0, loadGenerator: (own.user + own.system) / 1e6 };
+  const otherUse = (): { redis: ProcessUse; loadGenerator: ProcessUse } => {
+    const own = process.resourceUsage();
+    return { redis: redisPid ? useOf(redisPid) : noUse(), loadGenerator: { cpu: (own.userCPUTime + own.systemCPUTime) / 1e6, faults: own.minorPageFault } };
   };
-  const otherBefore = otherCpu();
-  const pgBefore = await backendCpu();
+  const otherBefore = otherUse();
+  const pgBefore = await backendUse();
   // WAL written over the peak (the whole server's; nothing else writes during a bench): a measure of the database's work that noise does not move.
   const walLsn = async (): Promise<string> => (await admin.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn;
   const walBefore = await walLsn();
-  const cpuBefore = hubCpuSeconds();
+  const hubBefore = hubUse();
   const acceptedBefore = accepted;
   const ackedBefore = acked;
   /** The hub's /metrics page, scraped once at each end of a phase; the readers below parse that one text. */
@@ -250,22 +283,20 @@ async function main(): Promise<void> {
   };
   const commits1 = commitTotals(await scrapeMetrics());
   const t1 = performance.now();
-  const end1 = t1 + PEAK_SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < end1) {
-        const d = nextDoc('p');
-        sizes.push(d.length);
-        await submit(d, peakLat);
-      }
-    }),
-  );
+  await closedLoop(PEAK_SECONDS, peakLat);
   const s1 = (performance.now() - t1) / 1000;
   const commits2 = commitTotals(await scrapeMetrics());
-  const cpuPeak = hubCpuSeconds() - cpuBefore;
-  const otherAfter = otherCpu();
-  let pgPeak = 0;
-  for (const [pid, after] of await backendCpu()) pgPeak += after - (pgBefore.get(pid) ?? 0);
+  const hubPeak = usedSince(hubUse(), hubBefore);
+  const cpuPeak = hubPeak.cpu;
+  const otherAfter = otherUse();
+  const redisPeak = usedSince(otherAfter.redis, otherBefore.redis);
+  const loadGeneratorPeak = usedSince(otherAfter.loadGenerator, otherBefore.loadGenerator);
+  const pgPeak = noUse();
+  for (const [pid, after] of await backendUse()) {
+    const used = usedSince(after, pgBefore.get(pid) ?? noUse());
+    pgPeak.cpu += used.cpu;
+    pgPeak.faults += used.faults;
+  }
   const walPeakBytes = Number((await admin.query<{ n: string }>('SELECT pg_wal_lsn_diff($1, $2)::text AS n', [await walLsn(), walBefore])).rows[0]!.n);
   // Counted now: the per-document CPU figures below divide the peak's CPU by the peak's documents only.
   const acceptedInPeak = Math.max(1, accepted - acceptedBefore);
@@ -422,6 +453,7 @@ async function main(): Promise<void> {
     documentBytes: Math.round(sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length)),
     recipientsPerDocument: RECIPIENTS.length,
     concurrency: CONCURRENCY,
+    warmupSeconds: WARMUP_SECONDS,
     inboxPage: PAGE,
     pollMs: POLL_MS,
     peak: {
@@ -430,12 +462,18 @@ async function main(): Promise<void> {
       /** Hub CPU per accepted document including its share of fetches and acks: a load-independent cost. */
       hubCpuMsPerAccepted: round((cpuPeak * 1000) / acceptedInPeak, 3),
       /** The same for the PostgreSQL backends serving the hub (WAL writer and checkpointer not included). */
-      postgresBackendCpuMsPerAccepted: round((pgPeak * 1000) / acceptedInPeak, 3),
+      postgresBackendCpuMsPerAccepted: round((pgPeak.cpu * 1000) / acceptedInPeak, 3),
       /** WAL bytes per accepted document, its deliveries' fetches and acks and its log entries included. */
       walBytesPerAccepted: Math.round(walPeakBytes / acceptedInPeak),
-      redisCpuMsPerAccepted: round(((otherAfter.redis - otherBefore.redis) * 1000) / acceptedInPeak, 3),
+      redisCpuMsPerAccepted: round((redisPeak.cpu * 1000) / acceptedInPeak, 3),
       /** This process: the HTTPS clients that submit, poll, check and acknowledge. */
-      loadGeneratorCpuMsPerAccepted: round(((otherAfter.loadGenerator - otherBefore.loadGenerator) * 1000) / acceptedInPeak, 3),
+      loadGeneratorCpuMsPerAccepted: round((loadGeneratorPeak.cpu * 1000) / acceptedInPeak, 3),
+      /** First touches of new memory per accepted document: each costs what `baseline.freshPageMicroseconds` says (~10 µs on some virtual machines). */
+      pageFaultsPerAccepted: {
+        hub: round(hubPeak.faults / acceptedInPeak),
+        postgresBackends: round(pgPeak.faults / acceptedInPeak),
+        loadGenerator: round(loadGeneratorPeak.faults / acceptedInPeak),
+      },
       acceptedPerSecond: round(peakAccepted),
       deliveriesAckedPerSecond: round(peakDelivered),
       acceptLatencyMs: { p50: round(percentile(peakLat, 50), 2), p99: round(percentile(peakLat, 99), 2) },
