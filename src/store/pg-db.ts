@@ -39,6 +39,9 @@ function toQuery(sql: string, params?: unknown[]): pg.QueryConfig {
   return m ? { name: m[1]!, text: sql, values: params ?? [] } : { text: sql, values: params ?? [] };
 }
 
+/** How long a pooled connection may stay unused before it is closed (docs/benchmarks.md, fifteenth session). */
+const IDLE_CONNECTION_MS = 5 * 60_000;
+
 /**
  * Opens a pool. Types come back with the `pg` defaults: bigint and numeric as
  * strings, timestamptz as `Date`, json/jsonb parsed.
@@ -61,7 +64,16 @@ export function createPgDb(opts: PgDbOptions): Db & Listenable {
             opts.log?.warn({ err, flushAfter }, "could not set backend_flush_after; the server's setting stays");
           }
         };
-  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, ...(onConnect ? { onConnect } : {}) });
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize ?? 10,
+    // pg's default closes a connection after 10 s idle; the pool hands out its most recently
+    // used one first, so under steady load the others go idle, close, and are opened again at
+    // the next burst: a new server process each time, which loads its catalog caches and maps
+    // the shared buffers afresh. The hub's pool is small and long-lived: keep its connections.
+    idleTimeoutMillis: IDLE_CONNECTION_MS,
+    ...(onConnect ? { onConnect } : {}),
+  });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (err) => opts.log?.warn({ err }, 'idle PostgreSQL client failed'));
 
