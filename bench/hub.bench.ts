@@ -104,6 +104,18 @@ function useOf(pid: number): ProcessUse {
 const noUse = (): ProcessUse => ({ cpu: 0, faults: 0 });
 const usedSince = (after: ProcessUse, before: ProcessUse): ProcessUse => ({ cpu: after.cpu - before.cpu, faults: after.faults - before.faults });
 
+/**
+ * The machine's 2 MiB huge pages (/proc/meminfo): how many are reserved and how many are taken
+ * (mapped, or promised to a mapping such as PostgreSQL's shared buffers under `huge_pages = try`).
+ * PostgreSQL's backends cost less CPU on them where a fresh page is dear: docs/operations.md.
+ */
+function hugePages(): { total: number; taken: number } {
+  const field = (name: string, text: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  const info = readFileSync('/proc/meminfo', 'utf8');
+  const total = field('HugePages_Total', info);
+  return { total, taken: total - field('HugePages_Free', info) + field('HugePages_Rsvd', info) };
+}
+
 /** The local Redis server's pid (0 when it is not on this machine or not reachable). */
 async function redisInfoPid(): Promise<number> {
   const redis = new Redis({ lazyConnect: true });
@@ -297,6 +309,7 @@ async function main(): Promise<void> {
     pgPeak.cpu += used.cpu;
     pgPeak.faults += used.faults;
   }
+  const hugePagesAtPeak = hugePages();
   const walPeakBytes = Number((await admin.query<{ n: string }>('SELECT pg_wal_lsn_diff($1, $2)::text AS n', [await walLsn(), walBefore])).rows[0]!.n);
   // Counted now: the per-document CPU figures below divide the peak's CPU by the peak's documents only.
   const acceptedInPeak = Math.max(1, accepted - acceptedBefore);
@@ -510,6 +523,8 @@ async function main(): Promise<void> {
     /** The same flush probe on the idle machine before the hub started. */
     diskFlushIdleMs: { ...flushIdle, sameDeviceAsPostgres: sameDevice(os.tmpdir(), dataDirectory) },
     hubPeakRssMB: round(Math.max(0, ...rssSamples) / 1048576),
+    /** At the end of the peak: 0 taken means PostgreSQL's shared buffers are on 4 KiB pages. */
+    hugePages: hugePagesAtPeak,
     counts: {
       accepted,
       refused: errors,
