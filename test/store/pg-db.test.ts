@@ -176,6 +176,17 @@ t.test('backend_flush_after: set on every session of the pool (default 256kB), o
   for (const bad of ['512', '4MB', '256 kB', '-8kB', 'off', '4kB']) t.throws(() => flushAfterFromEnv(bad), { code: 'config.invalid' }, `"${bad}" is refused`);
 });
 
+t.test("a pooled connection left unused past pg's default 10 s is kept: the next query runs on the same server process", async (t) => {
+  const tdb = await createTestDatabase();
+  t.teardown(tdb.drop);
+  const db = createPgDb({ url: tdb.url, poolSize: 1 });
+  t.teardown(() => db.close());
+  const backend = async (): Promise<number> => (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  const first = await backend();
+  await new Promise((r) => setTimeout(r, 11_000));
+  t.equal(await backend(), first, 'no new server process (with pg\'s default the pool would have closed it and opened another)');
+});
+
 t.test('pg gave no pg@9 deprecation warning: no query went to a connection still running another', async (t) => {
   await new Promise((r) => setImmediate(r)); // warnings are emitted on a later tick
   t.same(pgWarnings, []);
