@@ -299,7 +299,6 @@ async function main(): Promise<void> {
   const s1 = (performance.now() - t1) / 1000;
   const commits2 = commitTotals(await scrapeMetrics());
   const hubPeak = usedSince(hubUse(), hubBefore);
-  const cpuPeak = hubPeak.cpu;
   const otherAfter = otherUse();
   const redisPeak = usedSince(otherAfter.redis, otherBefore.redis);
   const loadGeneratorPeak = usedSince(otherAfter.loadGenerator, otherBefore.loadGenerator);
@@ -471,9 +470,9 @@ async function main(): Promise<void> {
     pollMs: POLL_MS,
     peak: {
       seconds: round(s1),
-      hubCpuSeconds: round(cpuPeak),
+      hubCpuSeconds: round(hubPeak.cpu),
       /** Hub CPU per accepted document including its share of fetches and acks: a load-independent cost. */
-      hubCpuMsPerAccepted: round((cpuPeak * 1000) / acceptedInPeak, 3),
+      hubCpuMsPerAccepted: round((hubPeak.cpu * 1000) / acceptedInPeak, 3),
       /** The same for the PostgreSQL backends serving the hub (WAL writer and checkpointer not included). */
       postgresBackendCpuMsPerAccepted: round((pgPeak.cpu * 1000) / acceptedInPeak, 3),
       /** WAL bytes per accepted document, its deliveries' fetches and acks and its log entries included. */
