@@ -110,10 +110,10 @@ const usedSince = (after: ProcessUse, before: ProcessUse): ProcessUse => ({ cpu:
  * PostgreSQL's backends cost less CPU on them where a fresh page is dear: docs/operations.md.
  */
 function hugePages(): { total: number; taken: number } {
-  const field = (name: string, text: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
   const info = readFileSync('/proc/meminfo', 'utf8');
-  const total = field('HugePages_Total', info);
-  return { total, taken: total - field('HugePages_Free', info) + field('HugePages_Rsvd', info) };
+  const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  const total = field('HugePages_Total');
+  return { total, taken: total - field('HugePages_Free') + field('HugePages_Rsvd') };
 }
 
 /** The local Redis server's pid (0 when it is not on this machine or not reachable). */
