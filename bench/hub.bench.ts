@@ -88,6 +88,9 @@ function doc(i: number, tag: string): Buffer {
 
 const round = (n: number, d = 1): number => Number(n.toFixed(d));
 
+/** Percent of `latencies` (ms) above `ms`. */
+const percentOverMs = (latencies: readonly number[], ms: number): number => round((100 * latencies.filter((l) => l > ms).length) / Math.max(1, latencies.length), 2);
+
 /** What a local process has used so far, from /proc. */
 interface ProcessUse {
   /** CPU seconds, user + system (clock ticks of 1/100 s). */
@@ -496,6 +499,12 @@ async function main(): Promise<void> {
       recipientsCaughtUpSeconds: round(backlogSeconds, 2),
       targetPerSecond: round(halfRate),
       acceptLatencyMs: { p50: round(percentile(halfLat, 50), 2), p99: round(percentile(halfLat, 99), 2) },
+      /**
+       * Share of these accepts (%) over 25, 50 and 100 ms as timed here, beside `hubTimedOverMsPercent`:
+       * the difference is the time outside the hub's handler (waiting in its socket while its event loop
+       * is busy, the response's way back, this process's own delays).
+       */
+      overMsPercent: { '25': percentOverMs(halfLat, 25), '50': percentOverMs(halfLat, 50), '100': percentOverMs(halfLat, 100) },
       /** How long the hub's event loop was held up: work that every request in flight waits behind. */
       hubEventLoopDelayMs: halfEventLoop,
       /** The same for this process (the submitter and the recipients' polls share its thread). */
