@@ -20,7 +20,7 @@ t.test('each document becomes its decoded length; every other value is as JSON.p
     entries: [entry(1, Buffer.alloc(0)), entry(2, randomBytes(1)), entry(3, randomBytes(2)), entry(4, randomBytes(3)), entry(5, null), ...Array.from({ length: 40 }, (_, i) => entry(6 + i, randomBytes(10_000 + i)))],
     next: '45',
   };
-  const body = Buffer.concat(inboxPageWithBytesJson(page));
+  const body = Buffer.concat([...inboxPageWithBytesJson(page).pieces]);
   const parsed = JSON.parse(body.toString('utf8')) as { entries: { bytes: string | null }[]; next: string };
   const read = readPage(body);
   t.equal(read.entries.length, 45);
@@ -38,6 +38,6 @@ t.test('each document becomes its decoded length; every other value is as JSON.p
 });
 
 t.test('a page cut inside a document is an error, not a short document', async (t) => {
-  const body = Buffer.concat(inboxPageWithBytesJson({ entries: [entry(1, randomBytes(300))], next: null }));
+  const body = Buffer.concat([...inboxPageWithBytesJson({ entries: [entry(1, randomBytes(300))], next: null }).pieces]);
   t.throws(() => readPage(body.subarray(0, 200)), /cut inside a document/);
 });
