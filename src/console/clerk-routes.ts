@@ -15,6 +15,7 @@ import { queryAuditEvents } from '../audit/query-events.js';
 import { overdueCandidates, searchReceived, searchSent } from '../store/search-repo.js';
 import type { EdocMessage } from '../edxml/types.js';
 import { HubError } from '../shared/hub-error.js';
+import { bytesBody } from '../shared/bytes-body.js';
 import type { ConsoleOptions } from './console-options.js';
 import { pageContext, queryStrings, requireClerk, sendPage } from './console-request.js';
 import { checkCsrf } from './csrf.js';
@@ -125,7 +126,8 @@ export function clerkRoutes(scope: FastifyInstance, s: HubServices, opts: Consol
       .header('content-type', 'application/octet-stream')
       .header('content-disposition', attachmentName(a.attachmentName ?? a.contentId))
       .header('x-content-type-options', 'nosniff')
-      .send(decoded);
+      .header('content-length', decoded.length)
+      .send(bytesBody(decoded));
   });
 
   scope.get<{ Params: { id: string } }>('/documents/:id/receipt', async (req, reply) => {

@@ -4,6 +4,7 @@
  * trust store. Resolves with the HTTP status; rejects on network errors/timeouts.
  */
 import https from 'node:https';
+import { bytesBody } from '../shared/bytes-body.js';
 
 export interface PushTls {
   cert: string;
@@ -50,7 +51,9 @@ export function createPushClient(tls: PushTls): PushClient {
         );
         r.on('timeout', () => r.destroy(new Error(`no answer within ${req.timeoutMs} ms`)));
         r.on('error', reject);
-        r.end(req.bytes);
+        const body = bytesBody(req.bytes);
+        if (Buffer.isBuffer(body)) r.end(body);
+        else body.pipe(r);
       });
     },
     close() {

@@ -15,11 +15,14 @@ import { startTestHub, type TestHub } from '../helpers/test-hub.js';
 import { testLayout } from '../helpers/test-certs.js';
 import { browserSkipReason, launchBrowser, screenshot, seriousViolations, signIn, type TestBrowser } from './helpers/browser.js';
 import { addUser, PASSWORD } from './helpers/console-users.js';
+import { prng } from '../helpers/prng.js';
 
 const G22 = '000.00.00.G22';
 const H41 = '000.00.00.H41';
 const H14 = '000.00.00.H14';
-const ATTACHMENT = Buffer.from('%PDF-1.4\n% công văn thử nghiệm\n', 'utf8');
+const next = prng(28);
+// Larger than one 64 KiB part, so the download is sent as a stream of parts.
+const ATTACHMENT = Buffer.concat([Buffer.from('%PDF-1.4\n% công văn thử nghiệm\n', 'utf8'), Buffer.from(Array.from({ length: 150_000 }, () => Math.floor(next() * 256)))]);
 
 interface Extra {
   dueDate?: string;

@@ -14,6 +14,7 @@ export interface Received {
   messageId: string;
   sha256: string;
   body: Buffer;
+  contentLength: string | undefined;
   clientSubject: string;
 }
 
@@ -48,6 +49,7 @@ export async function startPushEndpoint(answer: (n: number) => number): Promise<
             messageId: String(req.headers['x-edoc-message-id']),
             sha256: String(req.headers['x-edoc-sha256']),
             body: Buffer.concat(chunks),
+            contentLength: req.headers['content-length'],
             clientSubject: peer.subject?.CN ? String(peer.subject.CN) : '',
           });
         }
