@@ -1,7 +1,8 @@
 /** Accepted messages: metadata rows and the exact submitted bytes. */
-import { byteaBuffer, sqlLiteral, type MoreWrites, type Queryable } from './db.js';
+import { sqlLiteral, type MoreWrites, type Queryable } from './db.js';
 import type { DeliveryState } from './delivery-repo.js';
 import { advisoryKey } from './advisory-key.js';
+import { bodyColumns, wholeBody, type BodyColumns } from './body-slices.js';
 
 /**
  * The lock a transaction that inserts messages and deliveries holds from its
@@ -221,17 +222,19 @@ export async function purgeBodies(q: Queryable, before: Date, limit: number): Pr
 
 /**
  * The exact bytes of these messages (null once purged by retention). They come
- * as hex text that `pg` decodes. Its binary result format would spare the hex,
+ * as hex text that `pg` decodes; large ones in slices (./body-slices.ts). Its binary result format would spare the hex,
  * but pg 8.23 reads every binary value through a UTF-8 string, which changes
  * bytes that are not UTF-8 (tried; a test caught it).
  */
 export async function getMessageBodies(q: Queryable, ids: readonly string[]): Promise<Map<string, Buffer | null>> {
   if (ids.length === 0) return new Map();
-  const r = await q.query<{ message_id: string; bytes: Uint8Array | null }>(
-    `SELECT message_id, bytes FROM message_bodies WHERE message_id = ANY($1::uuid[])`,
+  const r = await q.query<{ message_id: string } & BodyColumns>(
+    `SELECT message_id, ${bodyColumns('bytes')} FROM message_bodies WHERE message_id = ANY($1::uuid[])`,
     [ids],
   );
-  return new Map(r.rows.map((b) => [b.message_id, byteaBuffer(b.bytes)]));
+  const bodies = new Map<string, Buffer | null>();
+  for (const row of r.rows) bodies.set(row.message_id, await wholeBody(q, row.message_id, row));
+  return bodies;
 }
 
 /** A message row without its parsed summary: what lists show. */
@@ -261,8 +264,8 @@ export async function getMessageWithBytes(
   id: string,
   reader: string,
 ): Promise<{ message: MessageRow; bytes: Buffer | null; delivery: { id: string; state: string } | null } | null> {
-  const r = await q.query<MessageRow & { bytes: Uint8Array | null; delivery_id: string | null; delivery_state: string | null }>(
-    `SELECT ${COLUMNS_OF_M}, b.bytes, d.id AS delivery_id, d.state AS delivery_state
+  const r = await q.query<MessageRow & BodyColumns & { delivery_id: string | null; delivery_state: string | null }>(
+    `SELECT ${COLUMNS_OF_M}, ${bodyColumns('b.bytes')}, d.id AS delivery_id, d.state AS delivery_state
        FROM messages m JOIN message_bodies b ON b.message_id = m.id
        LEFT JOIN deliveries d ON d.message_id = m.id AND d.recipient = $2
       WHERE m.id = $1`,
@@ -270,10 +273,10 @@ export async function getMessageWithBytes(
   );
   const row = r.rows[0];
   if (!row) return null;
-  const { bytes, delivery_id, delivery_state, ...message } = row;
+  const { bytes, body_size, body_compressed, delivery_id, delivery_state, ...message } = row;
   return {
     message,
-    bytes: byteaBuffer(bytes),
+    bytes: await wholeBody(q, id, { bytes, body_size, body_compressed }),
     delivery: delivery_id && delivery_state ? { id: delivery_id, state: delivery_state } : null,
   };
 }
