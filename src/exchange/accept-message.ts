@@ -74,6 +74,8 @@ export interface AcceptOptions {
    * signature policy does not apply (the hub vouches; the user is logged).
    */
   onBehalfOf?: { user: string };
+  /** The bytes' hex SHA-256 when the caller took it as they arrived (src/http/read-document-body.ts). */
+  sha256?: string | undefined;
 }
 
 /** Everything about a submission that can be decided before the transaction. */
@@ -387,7 +389,7 @@ function commits(deps: ExchangeDeps): GroupCommit<Pending, Committed> {
  * every refusal (after logging it in the exchange log); nothing else is stored.
  */
 export async function acceptMessage(deps: ExchangeDeps, callerOrganId: string, bytes: Buffer, opts: AcceptOptions = {}): Promise<AcceptResult> {
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = opts.sha256 ?? createHash('sha256').update(bytes).digest('hex');
   try {
     const checked = await check(deps, callerOrganId, bytes, sha256, opts);
     const { row, duplicate, pushIds } = await commits(deps).submit({

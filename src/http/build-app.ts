@@ -3,7 +3,8 @@
  * and auditors present one; health, docs and the console do not need one),
  * the edXML body parser, authentication, OpenAPI at /docs, and the route groups.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { HubServices } from '../hub/hub-services.js';
@@ -16,6 +17,7 @@ import { receiptRoutes } from './routes/receipt-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { consoleRoutes } from '../console/console-routes.js';
 import { HubError } from '../shared/hub-error.js';
+import { readDocumentBody } from './read-document-body.js';
 import './caller.js';
 
 export interface TlsMaterial {
@@ -26,10 +28,12 @@ export interface TlsMaterial {
 }
 
 export async function buildApp(s: HubServices, tls: TlsMaterial | null): Promise<FastifyInstance> {
+  // The largest document with room for its HTTP envelope; JSON bodies get the same.
+  const bodyLimit = s.config.maxMessageBytes + 64 * 1024;
   const app = Fastify({
     loggerInstance: s.log,
     requestIdHeader: 'x-request-id',
-    bodyLimit: s.config.maxMessageBytes + 64 * 1024,
+    bodyLimit,
     ...(tls ? { https: { key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: true, rejectUnauthorized: false } } : {}),
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
   }) as unknown as FastifyInstance;
@@ -38,8 +42,10 @@ export async function buildApp(s: HubServices, tls: TlsMaterial | null): Promise
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send({ error: new HubError('http.not_found', `no route ${req.method} ${req.url.split('?')[0]}`, { status: 404 }).toJSON() });
   });
-  // edXML arrives as bytes: kept exactly as sent (no string round-trip).
-  app.addContentTypeParser(['application/xml', 'text/xml', 'application/octet-stream'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // edXML arrives as bytes: kept exactly as sent (no string round-trip), read and hashed as they arrive.
+  app.addContentTypeParser(['application/xml', 'text/xml', 'application/octet-stream'], (req: FastifyRequest, payload: IncomingMessage) =>
+    readDocumentBody(payload, req.headers['content-length'], bodyLimit),
+  );
 
   app.decorateRequest('caller', null);
   app.addHook('onRequest', async (req) => {

@@ -1,5 +1,7 @@
 /**
- * A document of several megabytes goes out as it came in: fetched by a polling
+ * A document of several megabytes goes in and out whole: read as it arrives,
+ * with or without a Content-Length (src/http/read-document-body.ts), read back
+ * from the database in slices (src/store/body-slices.ts), fetched by a polling
  * recipient and pushed to an agency endpoint, both sent in 64 KiB parts over
  * TLS (src/shared/bytes-body.ts), arriving byte for byte with the right length.
  */
@@ -37,7 +39,12 @@ t.test('a 4 MB document fetched and pushed byte for byte', async (t) => {
   t.ok(doc.length > 4_000_000, 'several megabytes, many parts');
   const sent = await hub.request(G22, 'POST', '/v1/messages', doc);
   t.equal(sent.status, 202, sent.body.toString());
-  const { id } = sent.json<{ id: string }>();
+  const { id, sha256 } = sent.json<{ id: string; sha256: string }>();
+  t.equal(sha256, createHash('sha256').update(doc).digest('hex'), 'its SHA-256, taken as the bytes arrived');
+  // Sent again without a Content-Length (chunked): read the same way, so the same digest: the first answer.
+  const again = await hub.request(G22, 'POST', '/v1/messages', doc, { 'transfer-encoding': 'chunked' });
+  t.equal(again.status, 200, again.body.toString().slice(0, 300));
+  t.same(again.json<{ id: string; sha256: string }>(), { ...sent.json(), duplicate: true }, 'a resubmission, nothing delivered again');
 
   const fetched = await hub.request(H41, 'GET', `/v1/messages/${id}`);
   t.equal(fetched.status, 200);

@@ -8,6 +8,7 @@ import { listSent } from '../../exchange/list-sent.js';
 import { HubError } from '../../shared/hub-error.js';
 import { bytesBody } from '../../shared/bytes-body.js';
 import { requireAgency } from '../require-caller.js';
+import { digestOfBody } from '../read-document-body.js';
 import { errorSchema, idParams, pageQuery, signatureSchema } from './schemas.js';
 
 const acceptedSchema = {
@@ -45,7 +46,7 @@ export function messageRoutes(app: FastifyInstance, s: HubServices): void {
         throw new HubError('http.unsupported_media_type', 'send the edXML bytes with Content-Type application/xml', { status: 415 });
       }
       const end = s.metrics.acceptLatency.startTimer();
-      const result = await acceptMessage(s.exchange, organId, req.body);
+      const result = await acceptMessage(s.exchange, organId, req.body, { sha256: digestOfBody(req.body) });
       end();
       req.log.info({ messageId: result.id }, 'submission answered');
       return reply.status(result.duplicate ? 200 : 202).send(result);
