@@ -89,6 +89,12 @@ interface Checked {
 }
 
 async function check(deps: ExchangeDeps, callerOrganId: string, bytes: Buffer, sha256: string, opts: AcceptOptions): Promise<Checked> {
+  // The caller's own size limit before anything is read: reading a large document is most of its cost.
+  // (The caller must be the sender, checked below.)
+  const limit = (await deps.agencies.get([callerOrganId])).get(callerOrganId)?.limits.maxMessageBytes;
+  if (limit !== undefined && bytes.length > limit) {
+    throw new HubError('exchange.too_large', `the message is ${bytes.length} bytes; ${callerOrganId} may send at most ${limit}`, { status: 413, organId: callerOrganId });
+  }
   const { message, doc } = readEdxmlDocument(bytes, { maxBytes: deps.config.maxMessageBytes, maxDepth: deps.config.maxXmlDepth });
   const from = message.from.organId;
   if (from !== callerOrganId) {
@@ -103,10 +109,6 @@ async function check(deps: ExchangeDeps, callerOrganId: string, bytes: Buffer, s
   const sender = agencies.get(from);
   if (!sender || !sender.active) {
     throw new HubError('exchange.unknown_sender', `the sending agency ${from} is not in the directory or not active`, { status: 403, organId: from });
-  }
-  const limit = sender.limits.maxMessageBytes;
-  if (limit !== undefined && bytes.length > limit) {
-    throw new HubError('exchange.too_large', `the message is ${bytes.length} bytes; ${from} may send at most ${limit}`, { status: 413, organId: from });
   }
   for (const id of to) {
     const a = agencies.get(id);

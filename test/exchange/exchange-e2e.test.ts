@@ -186,6 +186,20 @@ t.test('every refusal has its status and code and leaves nothing behind', async 
   t.equal(await count(), 0, 'no message row after refusals');
   t.equal(Number((await hub.tdb.db.query<{ n: string }>('SELECT count(*) AS n FROM deliveries')).rows[0]!.n), 0, 'no delivery row');
 
+  // An agency's own limit (its directory entry), checked before the document is read: even bytes that are not XML get 413.
+  await hub.setAgency(G22, { limits: { maxMessageBytes: 100_000 } });
+  for (const body of [replacement, Buffer.alloc(100_001, 'x')]) {
+    const over = await hub.request(G22, 'POST', '/v1/messages', body);
+    t.equal(over.status, 413, over.body.toString());
+    t.match(over.json<{ error: { code: string; organId: string; message: string } }>().error, {
+      code: 'exchange.too_large',
+      organId: G22,
+      message: `the message is ${body.length} bytes; ${G22} may send at most 100000`,
+    });
+  }
+  await hub.setAgency(G22, { limits: {} });
+  t.equal(await count(), 0, 'no message row after the size refusals');
+
   const small = await startTestHub({ EDOC_MAX_MESSAGE_BYTES: '4096' });
   t.teardown(() => small.close());
   const big = await small.request(G22, 'POST', '/v1/messages', replacement);
