@@ -15,7 +15,8 @@ import { queryAuditEvents } from '../audit/query-events.js';
 import { overdueCandidates, searchReceived, searchSent } from '../store/search-repo.js';
 import type { EdocMessage } from '../edxml/types.js';
 import { HubError } from '../shared/hub-error.js';
-import { bytesBody } from '../shared/bytes-body.js';
+import { attachmentParts } from '../edxml/read-attachments.js';
+import { Readable } from 'node:stream';
 import type { ConsoleOptions } from './console-options.js';
 import { pageContext, queryStrings, requireClerk, sendPage } from './console-request.js';
 import { checkCsrf } from './csrf.js';
@@ -120,14 +121,16 @@ export function clerkRoutes(scope: FastifyInstance, s: HubServices, opts: Consol
     const a = /^\d{1,4}$/.test(req.params.n) ? list[Number(req.params.n)] : undefined;
     if (!a) throw notFound('attachment', req.params.n);
     const { bytes } = await fetchMessage(s.exchange, session.organId, row.id);
-    const decoded = Buffer.from(bytes.subarray(a.encodedRange.start, a.encodedRange.end).toString('latin1'), 'base64');
+    // Decoded as it is sent, the same way its size and digest were taken when it was accepted.
+    const parts = attachmentParts(bytes, Number(req.params.n), { maxBytes: bytes.length, maxDepth: config.maxXmlDepth });
+    if (!parts) throw notFound('attachment', req.params.n);
     // Always a download, never rendered: the content comes from another agency.
     return reply
       .header('content-type', 'application/octet-stream')
       .header('content-disposition', attachmentName(a.attachmentName ?? a.contentId))
       .header('x-content-type-options', 'nosniff')
-      .header('content-length', decoded.length)
-      .send(bytesBody(decoded));
+      .header('content-length', a.size)
+      .send(Readable.from(parts, { highWaterMark: 1 }));
   });
 
   scope.get<{ Params: { id: string } }>('/documents/:id/receipt', async (req, reply) => {

@@ -3,7 +3,7 @@
  * submitted buffer, in chunks: a 50 MB attachment never exists as one JS string
  * nor as one decoded Buffer.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /** A piece of the base64 text: a byte range of the source, or an already-decoded string. */
 export type Base64Piece = { start: number; end: number } | string;
@@ -25,24 +25,23 @@ const KIND = new Int8Array(256).fill(-1);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=') KIND[c.charCodeAt(0)] = 1;
 for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20]) KIND[c] = 0;
 
-/** What one digest has gathered so far. */
+/** What one decoding has gathered so far. */
 interface Gathering {
-  hash: Hash;
+  /** Takes each decoded part; the part is `decoded`'s memory, reused after it returns. */
+  sink(part: Buffer): void;
   kept: Buffer;
   decoded: Buffer;
   /** Characters waiting in `kept`. */
   n: number;
-  size: number;
   invalid: boolean;
 }
 
 let scratch: { kept: Buffer; decoded: Buffer } | null = null;
 
-/** Decodes and hashes the kept characters (ASCII only, so Latin-1 reads them as they are) into the reused `decoded`. */
+/** Decodes the kept characters (ASCII only, so Latin-1 reads them as they are) into the reused `decoded`, for the sink. */
 function digestKept(g: Gathering, n: number): void {
   const length = g.decoded.write(g.kept.toString('latin1', 0, n), 'base64');
-  g.hash.update(g.decoded.subarray(0, length));
-  g.size += length;
+  g.sink(g.decoded.subarray(0, length));
 }
 
 /** Gathers the base64 characters of `bytes[start, end)`, digesting each full buffer; the loop keeps its counters in locals. */
@@ -106,16 +105,53 @@ export function digestBase64(source: Buffer, pieces: Base64Piece[]): AttachmentD
     if (plain) return plain;
   }
   const buffers = (scratch ??= { kept: Buffer.allocUnsafe(CHUNK), decoded: Buffer.allocUnsafe(CHUNK) });
-  const g: Gathering = { hash: createHash('sha256'), ...buffers, n: 0, size: 0, invalid: false };
+  const hash = createHash('sha256');
+  let size = 0;
+  const g: Gathering = {
+    sink(part) {
+      hash.update(part);
+      size += part.length;
+    },
+    ...buffers,
+    n: 0,
+    invalid: false,
+  };
   for (const piece of pieces) {
-    if (typeof piece === 'string') {
-      // A text with character references, decoded by the parser: short, so made into bytes for the one loop.
-      const bytes = Buffer.from(piece.replace(BEYOND_LATIN1, '\x80'), 'latin1');
-      gather(g, bytes, 0, bytes.length);
-    } else {
-      gather(g, source, piece.start, piece.end);
+    const [bytes, start, end] = pieceBytes(source, piece);
+    gather(g, bytes, start, end);
+  }
+  if (g.n > 0) digestKept(g, g.n);
+  return { size, sha256: hash.digest('hex'), invalidCharacters: g.invalid };
+}
+
+/** The bytes of a piece and its range in them. */
+function pieceBytes(source: Buffer, piece: Base64Piece): [Uint8Array, number, number] {
+  if (typeof piece !== 'string') return [source, piece.start, piece.end];
+  // A text with character references, decoded by the parser: short, so made into bytes for the one loop.
+  const bytes = Buffer.from(piece.replace(BEYOND_LATIN1, '\x80'), 'latin1');
+  return [bytes, 0, bytes.length];
+}
+
+/** Source bytes gathered per part of {@link decodeBase64Parts}: bounds the work done before each part is handed out. */
+const STEP = 1 << 18;
+
+/**
+ * The decoded bytes of the base64 pieces, made a part at a time as they are
+ * asked for (at most ~192 KiB each): an attachment streamed out is never
+ * whole in memory nor decoded in one go. The same decoding as
+ * {@link digestBase64}, so the parts' size and SHA-256 are the digest's.
+ */
+export function* decodeBase64Parts(source: Buffer, pieces: Base64Piece[]): Generator<Buffer> {
+  const ready: Buffer[] = [];
+  // Buffers of its own: between its parts, other decodings run.
+  const g: Gathering = { sink: (part) => ready.push(Buffer.from(part)), kept: Buffer.allocUnsafe(CHUNK), decoded: Buffer.allocUnsafe(CHUNK), n: 0, invalid: false };
+  for (const piece of pieces) {
+    const [bytes, start, end] = pieceBytes(source, piece);
+    for (let at = start; at < end; at += STEP) {
+      gather(g, bytes, at, Math.min(end, at + STEP));
+      if (ready.length > 0) yield Buffer.concat(ready.splice(0));
     }
   }
   if (g.n > 0) digestKept(g, g.n);
-  return { size: g.size, sha256: g.hash.digest('hex'), invalidCharacters: g.invalid };
+  if (ready.length > 0) yield Buffer.concat(ready.splice(0));
 }

@@ -2,10 +2,11 @@
  * The manifest References and the AttachmentEncoded/Attachment elements of an
  * edXML message, with size and SHA-256 of each decoded attachment.
  */
-import { digestBase64, type Base64Piece } from './attachment-digest.js';
+import { decodeBase64Parts, digestBase64, type Base64Piece } from './attachment-digest.js';
 import { childText, edxmlChild, edxmlChildren } from './edxml-elements.js';
 import { edxmlReject } from './edxml-reject.js';
-import type { AttachmentInfo, ManifestReference } from './types.js';
+import { DEFAULT_PARSE_LIMITS, type AttachmentInfo, type ManifestReference, type ParseLimits } from './types.js';
+import { parseXml } from './xml/parse-xml.js';
 import type { XmlDocument, XmlElement } from './xml/tree.js';
 
 /** ContentId without the `cid:` prefix (and without the angle brackets some producers add). */
@@ -41,44 +42,71 @@ export function readReferences(doc: XmlDocument, envelope: XmlElement | undefine
   return out;
 }
 
+/** The Attachment elements (AttachmentEncoded/Attachment, children of the root), in document order. */
+function* attachmentElements(doc: XmlDocument): Generator<XmlElement> {
+  for (const encoded of edxmlChildren(doc.root, 'AttachmentEncoded')) yield* edxmlChildren(encoded, 'Attachment');
+}
+
+/** The base64 text of a ContentTransferEncoded element: byte ranges of the source, and decoded text where it has references. */
+function contentPieces(doc: XmlDocument, content: XmlElement): Base64Piece[] {
+  const pieces: Base64Piece[] = [];
+  for (const c of content.children) {
+    if (c.type !== 'text') continue;
+    // CR is whitespace to base64, so only text with references needs decoding first.
+    const amp = c.verbatim || c.cdata ? -1 : doc.source.indexOf(0x26, c.start);
+    const raw = amp === -1 || amp >= c.end;
+    pieces.push(raw ? { start: c.start, end: c.end } : doc.textOf(c));
+  }
+  return pieces;
+}
+
+/**
+ * The decoded bytes of the message's attachment at `index` (the order of
+ * {@link readAttachments}), in parts made as they are read; undefined when
+ * there is no such attachment. The document is parsed again for it, so the
+ * bytes are exactly those the digest was taken of (references, CDATA).
+ */
+export function attachmentParts(bytes: Buffer, index: number, limits: Partial<ParseLimits> = {}): Generator<Buffer> | undefined {
+  const doc = parseXml(bytes, { ...DEFAULT_PARSE_LIMITS, ...limits });
+  let i = 0;
+  for (const el of attachmentElements(doc)) {
+    if (i++ !== index) continue;
+    const content = edxmlChild(el, 'ContentTransferEncoded');
+    return decodeBase64Parts(doc.source, content ? contentPieces(doc, content) : []);
+  }
+  return undefined;
+}
+
 /** Reads AttachmentEncoded/Attachment elements (children of the root), digesting their content. */
 export function readAttachments(doc: XmlDocument, warnings: string[]): AttachmentInfo[] {
   const out: AttachmentInfo[] = [];
-  for (const encoded of edxmlChildren(doc.root, 'AttachmentEncoded')) {
-    for (const el of edxmlChildren(encoded, 'Attachment')) {
-      const rawId = childText(doc, el, 'ContentId');
-      if (rawId === undefined) warnings.push(`Attachment at line ${el.line} has no ContentId`);
-      const content = edxmlChild(el, 'ContentTransferEncoded');
-      const pieces: Base64Piece[] = [];
-      let range = { start: el.contentStart, end: el.contentStart };
-      if (content) {
-        range = { start: content.contentStart, end: content.contentEnd };
-        for (const c of content.children) {
-          if (c.type !== 'text') continue;
-          // CR is whitespace to base64, so only text with references needs decoding first.
-          const amp = c.verbatim || c.cdata ? -1 : doc.source.indexOf(0x26, c.start);
-          const raw = amp === -1 || amp >= c.end;
-          pieces.push(raw ? { start: c.start, end: c.end } : doc.textOf(c));
-        }
-      } else {
-        warnings.push(`Attachment ${rawId ?? `at line ${el.line}`} has no ContentTransferEncoded`);
-      }
-      const digest = digestBase64(doc.source, pieces);
-      if (digest.invalidCharacters) warnings.push(`Attachment ${rawId ?? `at line ${el.line}`} has characters outside base64; they were skipped`);
-      const info: AttachmentInfo = {
-        contentId: rawId === undefined ? '' : normalizeContentId(rawId),
-        size: digest.size,
-        sha256: digest.sha256,
-        encodedRange: range,
-      };
-      const attachmentName = childText(doc, el, 'AttachmentName');
-      const description = childText(doc, el, 'Description');
-      const contentType = childText(doc, el, 'ContentType');
-      if (attachmentName !== undefined) info.attachmentName = attachmentName;
-      if (description !== undefined) info.description = description;
-      if (contentType !== undefined) info.contentType = contentType;
-      out.push(info);
+  for (const el of attachmentElements(doc)) {
+    const rawId = childText(doc, el, 'ContentId');
+    if (rawId === undefined) warnings.push(`Attachment at line ${el.line} has no ContentId`);
+    const content = edxmlChild(el, 'ContentTransferEncoded');
+    let pieces: Base64Piece[] = [];
+    let range = { start: el.contentStart, end: el.contentStart };
+    if (content) {
+      range = { start: content.contentStart, end: content.contentEnd };
+      pieces = contentPieces(doc, content);
+    } else {
+      warnings.push(`Attachment ${rawId ?? `at line ${el.line}`} has no ContentTransferEncoded`);
     }
+    const digest = digestBase64(doc.source, pieces);
+    if (digest.invalidCharacters) warnings.push(`Attachment ${rawId ?? `at line ${el.line}`} has characters outside base64; they were skipped`);
+    const info: AttachmentInfo = {
+      contentId: rawId === undefined ? '' : normalizeContentId(rawId),
+      size: digest.size,
+      sha256: digest.sha256,
+      encodedRange: range,
+    };
+    const attachmentName = childText(doc, el, 'AttachmentName');
+    const description = childText(doc, el, 'Description');
+    const contentType = childText(doc, el, 'ContentType');
+    if (attachmentName !== undefined) info.attachmentName = attachmentName;
+    if (description !== undefined) info.description = description;
+    if (contentType !== undefined) info.contentType = contentType;
+    out.push(info);
   }
   return out;
 }

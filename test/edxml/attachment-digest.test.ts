@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { createHash, randomBytes } from 'node:crypto';
-import { digestBase64, type Base64Piece } from '../../src/edxml/attachment-digest.js';
+import { decodeBase64Parts, digestBase64, type Base64Piece } from '../../src/edxml/attachment-digest.js';
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
@@ -44,6 +44,10 @@ t.test('the same digest as decoding at once, across lines, pieces and chunks', a
     const cuts = [1, 5, 4097, 32_767, 32_769, 1_048_577, 2_000_003].filter((c) => c < text.length);
     const d = digestBase64(source, pieces(source, 3, text, cuts));
     t.same(d, { size, sha256: sha256(data), invalidCharacters: false }, `${size} bytes in lines of ${width}`);
+    // Decoded for streaming out: the same bytes, in parts of at most 192 KiB (256 KiB of characters).
+    const parts = [...decodeBase64Parts(source, pieces(source, 3, text, cuts))];
+    t.ok(Buffer.concat(parts).equals(data), `${size} bytes decoded in ${parts.length} parts`);
+    t.ok(parts.every((p) => p.length > 0 && p.length <= 192 * 1024), 'no empty part, none over 192 KiB');
   }
 });
 
