@@ -132,8 +132,38 @@ function pieceBytes(source: Buffer, piece: Base64Piece): [Uint8Array, number, nu
   return [bytes, 0, bytes.length];
 }
 
-/** Source bytes gathered per part of {@link decodeBase64Parts}: bounds the work done before each part is handed out. */
+/** Source bytes gathered per step: bounds the work done between two steps. */
 const STEP = 1 << 18;
+
+/**
+ * Gathers the pieces' base64 as {@link digestBase64} does, a step of at most
+ * 256 KiB of source at a time, handing each decoded part to `sink`; yields
+ * after each step and returns whether characters outside base64 were skipped.
+ * It has buffers of its own: between its steps, other decodings run.
+ */
+function* gatherInSteps(source: Buffer, pieces: Base64Piece[], sink: (part: Buffer) => void): Generator<void, boolean> {
+  const g: Gathering = { sink, kept: Buffer.allocUnsafe(CHUNK), decoded: Buffer.allocUnsafe(CHUNK), n: 0, invalid: false };
+  for (const piece of pieces) {
+    const [bytes, start, end] = pieceBytes(source, piece);
+    for (let at = start; at < end; at += STEP) {
+      gather(g, bytes, at, Math.min(end, at + STEP));
+      yield;
+    }
+  }
+  if (g.n > 0) digestKept(g, g.n);
+  return g.invalid;
+}
+
+/** {@link digestBase64} a step at a time (see gatherInSteps), for a caller that lets other work run between steps. */
+export function* digestBase64InSteps(source: Buffer, pieces: Base64Piece[]): Generator<void, AttachmentDigest> {
+  const hash = createHash('sha256');
+  let size = 0;
+  const invalidCharacters = yield* gatherInSteps(source, pieces, (part) => {
+    hash.update(part);
+    size += part.length;
+  });
+  return { size, sha256: hash.digest('hex'), invalidCharacters };
+}
 
 /**
  * The decoded bytes of the base64 pieces, made a part at a time as they are
@@ -143,15 +173,10 @@ const STEP = 1 << 18;
  */
 export function* decodeBase64Parts(source: Buffer, pieces: Base64Piece[]): Generator<Buffer> {
   const ready: Buffer[] = [];
-  // Buffers of its own: between its parts, other decodings run.
-  const g: Gathering = { sink: (part) => ready.push(Buffer.from(part)), kept: Buffer.allocUnsafe(CHUNK), decoded: Buffer.allocUnsafe(CHUNK), n: 0, invalid: false };
-  for (const piece of pieces) {
-    const [bytes, start, end] = pieceBytes(source, piece);
-    for (let at = start; at < end; at += STEP) {
-      gather(g, bytes, at, Math.min(end, at + STEP));
-      if (ready.length > 0) yield Buffer.concat(ready.splice(0));
-    }
-  }
-  if (g.n > 0) digestKept(g, g.n);
-  if (ready.length > 0) yield Buffer.concat(ready.splice(0));
+  const steps = gatherInSteps(source, pieces, (part) => ready.push(Buffer.from(part)));
+  let step: IteratorResult<void, boolean>;
+  do {
+    step = steps.next();
+    if (ready.length > 0) yield Buffer.concat(ready.splice(0));
+  } while (!step.done);
 }

@@ -77,8 +77,24 @@ export function attachmentParts(bytes: Buffer, index: number, limits: Partial<Pa
   return undefined;
 }
 
-/** Reads AttachmentEncoded/Attachment elements (children of the root), digesting their content. */
-export function readAttachments(doc: XmlDocument, warnings: string[]): AttachmentInfo[] {
+export const invalidBase64Warning = (label: string): string => `Attachment ${label} has characters outside base64; they were skipped`;
+
+/** An attachment whose digest is still to be taken (see readEdxmlDocumentInSteps). */
+export interface PendingDigest {
+  info: AttachmentInfo;
+  pieces: Base64Piece[];
+  /** How the attachment is named in a warning. */
+  label: string;
+  /** Where in the warnings its own warning goes, to keep the order a reading at once gives. */
+  warningAt: number;
+}
+
+/**
+ * Reads AttachmentEncoded/Attachment elements (children of the root),
+ * digesting their content — or, given `pending`, leaving size and SHA-256 to
+ * be filled in from the entries it adds there.
+ */
+export function readAttachments(doc: XmlDocument, warnings: string[], pending?: PendingDigest[]): AttachmentInfo[] {
   const out: AttachmentInfo[] = [];
   for (const el of attachmentElements(doc)) {
     const rawId = childText(doc, el, 'ContentId');
@@ -92,14 +108,16 @@ export function readAttachments(doc: XmlDocument, warnings: string[]): Attachmen
     } else {
       warnings.push(`Attachment ${rawId ?? `at line ${el.line}`} has no ContentTransferEncoded`);
     }
-    const digest = digestBase64(doc.source, pieces);
-    if (digest.invalidCharacters) warnings.push(`Attachment ${rawId ?? `at line ${el.line}`} has characters outside base64; they were skipped`);
+    const label = rawId ?? `at line ${el.line}`;
+    const digest = pending ? { size: 0, sha256: '', invalidCharacters: false } : digestBase64(doc.source, pieces);
+    if (digest.invalidCharacters) warnings.push(invalidBase64Warning(label));
     const info: AttachmentInfo = {
       contentId: rawId === undefined ? '' : normalizeContentId(rawId),
       size: digest.size,
       sha256: digest.sha256,
       encodedRange: range,
     };
+    pending?.push({ info, pieces, label, warningAt: warnings.length });
     const attachmentName = childText(doc, el, 'AttachmentName');
     const description = childText(doc, el, 'Description');
     const contentType = childText(doc, el, 'ContentType');

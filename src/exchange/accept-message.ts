@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { timeOrderedId } from '../shared/time-ordered-id.js';
 import { HubError, isHubError } from '../shared/hub-error.js';
 import { failpoint } from '../shared/failpoint.js';
-import { readEdxmlDocument } from '../edxml/read-edxml.js';
+import { readEdxmlDocument, readEdxmlDocumentInSteps } from '../edxml/read-edxml.js';
 import type { EdxmlMessage, StatusMessage } from '../edxml/types.js';
 import type { Agency } from '../directory/agency.js';
 import type { Queryable } from '../store/db.js';
@@ -45,6 +45,9 @@ export interface AcceptResult {
   acceptedAt: string;
   signature: SignatureVerdict;
 }
+
+/** Documents larger than this are read with readEdxmlDocumentInSteps. */
+const READ_IN_STEPS_ABOVE = 1024 * 1024;
 
 /** Statuses a document's recipient reports; 13 (take-back request) comes from the document's sender. */
 const SENDER_STATUSES = new Set(['13']);
@@ -95,7 +98,9 @@ async function check(deps: ExchangeDeps, callerOrganId: string, bytes: Buffer, s
   if (limit !== undefined && bytes.length > limit) {
     throw new HubError('exchange.too_large', `the message is ${bytes.length} bytes; ${callerOrganId} may send at most ${limit}`, { status: 413, organId: callerOrganId });
   }
-  const { message, doc } = readEdxmlDocument(bytes, { maxBytes: deps.config.maxMessageBytes, maxDepth: deps.config.maxXmlDepth });
+  const limits = { maxBytes: deps.config.maxMessageBytes, maxDepth: deps.config.maxXmlDepth };
+  // A large document's attachment digests are taken in steps, other requests served between them.
+  const { message, doc } = bytes.length > READ_IN_STEPS_ABOVE ? await readEdxmlDocumentInSteps(bytes, limits) : readEdxmlDocument(bytes, limits);
   const from = message.from.organId;
   if (from !== callerOrganId) {
     throw new HubError('exchange.from_mismatch', `From/OrganId is ${from} but the client certificate belongs to ${callerOrganId}`, {
