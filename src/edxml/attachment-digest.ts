@@ -133,21 +133,23 @@ function pieceBytes(source: Buffer, piece: Base64Piece): [Uint8Array, number, nu
 }
 
 /** Source bytes gathered per step: bounds the work done between two steps. */
-const STEP = 1 << 18;
+export const STEP = 1 << 18;
 
 /**
  * Gathers the pieces' base64 as {@link digestBase64} does, a step of at most
  * 256 KiB of source at a time, handing each decoded part to `sink`; yields
- * after each step and returns whether characters outside base64 were skipped.
- * It has buffers of its own: between its steps, other decodings run.
+ * after each step how many source bytes it read, and returns whether
+ * characters outside base64 were skipped. It has buffers of its own: between
+ * its steps, other decodings run.
  */
-function* gatherInSteps(source: Buffer, pieces: Base64Piece[], sink: (part: Buffer) => void): Generator<void, boolean> {
+function* gatherInSteps(source: Buffer, pieces: Base64Piece[], sink: (part: Buffer) => void): Generator<number, boolean> {
   const g: Gathering = { sink, kept: Buffer.allocUnsafe(CHUNK), decoded: Buffer.allocUnsafe(CHUNK), n: 0, invalid: false };
   for (const piece of pieces) {
     const [bytes, start, end] = pieceBytes(source, piece);
     for (let at = start; at < end; at += STEP) {
-      gather(g, bytes, at, Math.min(end, at + STEP));
-      yield;
+      const stop = Math.min(end, at + STEP);
+      gather(g, bytes, at, stop);
+      yield stop - at;
     }
   }
   if (g.n > 0) digestKept(g, g.n);
@@ -155,7 +157,7 @@ function* gatherInSteps(source: Buffer, pieces: Base64Piece[], sink: (part: Buff
 }
 
 /** {@link digestBase64} a step at a time (see gatherInSteps), for a caller that lets other work run between steps. */
-export function* digestBase64InSteps(source: Buffer, pieces: Base64Piece[]): Generator<void, AttachmentDigest> {
+export function* digestBase64InSteps(source: Buffer, pieces: Base64Piece[]): Generator<number, AttachmentDigest> {
   const hash = createHash('sha256');
   let size = 0;
   const invalidCharacters = yield* gatherInSteps(source, pieces, (part) => {
@@ -174,7 +176,7 @@ export function* digestBase64InSteps(source: Buffer, pieces: Base64Piece[]): Gen
 export function* decodeBase64Parts(source: Buffer, pieces: Base64Piece[]): Generator<Buffer> {
   const ready: Buffer[] = [];
   const steps = gatherInSteps(source, pieces, (part) => ready.push(Buffer.from(part)));
-  let step: IteratorResult<void, boolean>;
+  let step: IteratorResult<number, boolean>;
   do {
     step = steps.next();
     if (ready.length > 0) yield Buffer.concat(ready.splice(0));

@@ -222,9 +222,10 @@ export async function purgeBodies(q: Queryable, before: Date, limit: number): Pr
 
 /**
  * The exact bytes of these messages (null once purged by retention). They come
- * as hex text that `pg` decodes; large ones in slices (./body-slices.ts). Its binary result format would spare the hex,
- * but pg 8.23 reads every binary value through a UTF-8 string, which changes
- * bytes that are not UTF-8 (tried; a test caught it).
+ * as hex text that `pg` decodes, large ones in slices (./body-slices.ts). Its
+ * binary result format would spare the hex, but pg 8.23 reads every binary
+ * value through a UTF-8 string, which changes bytes that are not UTF-8 (tried;
+ * a test caught it).
  */
 export async function getMessageBodies(q: Queryable, ids: readonly string[]): Promise<Map<string, Buffer | null>> {
   if (ids.length === 0) return new Map();

@@ -75,7 +75,7 @@ t.test('generated: large and odd attachments, warnings in their places', async (
   t.match(once.warnings, [/^Attachment cid:a has characters outside base64/, /^Attachment cid:c has characters outside base64/, /^Priority "soon"/], 'two attachments warn, then the Priority');
   const count = { steps: 0 };
   t.same(await inSteps(bytes, count), once, 'the same message, warnings in the same order');
-  t.ok(count.steps > 6, `${count.steps} turns of the event loop given up on the way`);
+  t.ok(count.steps >= 5, `${count.steps} turns of the event loop given up on the way`);
 
   const refused = Buffer.from(odd.replace(/<edXML:DocumentId>[^<]*<\/edXML:DocumentId>/, ''), 'utf8');
   const noSteps = { steps: 0 };
