@@ -92,9 +92,10 @@ interface Checked {
 }
 
 async function check(deps: ExchangeDeps, callerOrganId: string, bytes: Buffer, sha256: string, opts: AcceptOptions): Promise<Checked> {
-  // The caller's own size limit before anything is read: reading a large document is most of its cost.
-  // (The caller must be the sender, checked below.)
-  const limit = (await deps.agencies.get([callerOrganId])).get(callerOrganId)?.limits.maxMessageBytes;
+  // The caller must be the sender (checked below): its entry, and its own size limit, before anything is read,
+  // since reading a large document is most of its cost.
+  const sender = (await deps.agencies.get([callerOrganId])).get(callerOrganId);
+  const limit = sender?.limits.maxMessageBytes;
   if (limit !== undefined && bytes.length > limit) {
     throw new HubError('exchange.too_large', `the message is ${bytes.length} bytes; ${callerOrganId} may send at most ${limit}`, { status: 413, organId: callerOrganId });
   }
@@ -110,8 +111,7 @@ async function check(deps: ExchangeDeps, callerOrganId: string, bytes: Buffer, s
     });
   }
   const to = uniqueInOrder(message.to);
-  const agencies = await deps.agencies.get([from, ...to]);
-  const sender = agencies.get(from);
+  const agencies = await deps.agencies.get(to);
   if (!sender || !sender.active) {
     throw new HubError('exchange.unknown_sender', `the sending agency ${from} is not in the directory or not active`, { status: 403, organId: from });
   }
