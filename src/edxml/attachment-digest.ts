@@ -104,24 +104,11 @@ export function digestBase64(source: Buffer, pieces: Base64Piece[]): AttachmentD
     const plain = digestPlainBase64(source.toString('latin1', only.start, only.end));
     if (plain) return plain;
   }
-  const buffers = (scratch ??= { kept: Buffer.allocUnsafe(CHUNK), decoded: Buffer.allocUnsafe(CHUNK) });
-  const hash = createHash('sha256');
-  let size = 0;
-  const g: Gathering = {
-    sink(part) {
-      hash.update(part);
-      size += part.length;
-    },
-    ...buffers,
-    n: 0,
-    invalid: false,
-  };
-  for (const piece of pieces) {
-    const [bytes, start, end] = pieceBytes(source, piece);
-    gather(g, bytes, start, end);
-  }
-  if (g.n > 0) digestKept(g, g.n);
-  return { size, sha256: hash.digest('hex'), invalidCharacters: g.invalid };
+  // Run to its end here, synchronously: the module's reused buffers are safe to lend.
+  const steps = digestInSteps(source, pieces, (scratch ??= ownBuffers()));
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
 }
 
 /** The bytes of a piece and its range in them. */
@@ -136,14 +123,14 @@ function pieceBytes(source: Buffer, piece: Base64Piece): [Uint8Array, number, nu
 export const STEP = 1 << 18;
 
 /**
- * Gathers the pieces' base64 as {@link digestBase64} does, a step of at most
- * 256 KiB of source at a time, handing each decoded part to `sink`; yields
+ * Gathers the pieces' base64 (the one loop behind every digest and decoding
+ * here), a step of at most 256 KiB of source at a time, handing each decoded part to `sink`; yields
  * after each step how many source bytes it read, and returns whether
- * characters outside base64 were skipped. It has buffers of its own: between
- * its steps, other decodings run.
+ * characters outside base64 were skipped. A caller that pauses between steps
+ * gives it buffers of its own, since other decodings may run meanwhile.
  */
-function* gatherInSteps(source: Buffer, pieces: Base64Piece[], sink: (part: Buffer) => void): Generator<number, boolean> {
-  const g: Gathering = { sink, kept: Buffer.allocUnsafe(CHUNK), decoded: Buffer.allocUnsafe(CHUNK), n: 0, invalid: false };
+function* gatherInSteps(source: Buffer, pieces: Base64Piece[], sink: (part: Buffer) => void, buffers: { kept: Buffer; decoded: Buffer }): Generator<number, boolean> {
+  const g: Gathering = { sink, ...buffers, n: 0, invalid: false };
   for (const piece of pieces) {
     const [bytes, start, end] = pieceBytes(source, piece);
     for (let at = start; at < end; at += STEP) {
@@ -156,15 +143,23 @@ function* gatherInSteps(source: Buffer, pieces: Base64Piece[], sink: (part: Buff
   return g.invalid;
 }
 
-/** {@link digestBase64} a step at a time (see gatherInSteps), for a caller that lets other work run between steps. */
-export function* digestBase64InSteps(source: Buffer, pieces: Base64Piece[]): Generator<number, AttachmentDigest> {
+/** Size and SHA-256 of the decoded pieces, a step at a time (see gatherInSteps). */
+function* digestInSteps(source: Buffer, pieces: Base64Piece[], buffers: { kept: Buffer; decoded: Buffer }): Generator<number, AttachmentDigest> {
   const hash = createHash('sha256');
   let size = 0;
-  const invalidCharacters = yield* gatherInSteps(source, pieces, (part) => {
+  const sink = (part: Buffer): void => {
     hash.update(part);
     size += part.length;
-  });
+  };
+  const invalidCharacters = yield* gatherInSteps(source, pieces, sink, buffers);
   return { size, sha256: hash.digest('hex'), invalidCharacters };
+}
+
+const ownBuffers = (): { kept: Buffer; decoded: Buffer } => ({ kept: Buffer.allocUnsafe(CHUNK), decoded: Buffer.allocUnsafe(CHUNK) });
+
+/** {@link digestBase64} a step at a time, for a caller that lets other work run between steps. */
+export function digestBase64InSteps(source: Buffer, pieces: Base64Piece[]): Generator<number, AttachmentDigest> {
+  return digestInSteps(source, pieces, ownBuffers());
 }
 
 /**
@@ -175,7 +170,7 @@ export function* digestBase64InSteps(source: Buffer, pieces: Base64Piece[]): Gen
  */
 export function* decodeBase64Parts(source: Buffer, pieces: Base64Piece[]): Generator<Buffer> {
   const ready: Buffer[] = [];
-  const steps = gatherInSteps(source, pieces, (part) => ready.push(Buffer.from(part)));
+  const steps = gatherInSteps(source, pieces, (part) => ready.push(Buffer.from(part)), ownBuffers());
   let step: IteratorResult<number, boolean>;
   do {
     step = steps.next();

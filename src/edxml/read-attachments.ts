@@ -99,6 +99,7 @@ export function readAttachments(doc: XmlDocument, warnings: string[], pending?: 
   for (const el of attachmentElements(doc)) {
     const rawId = childText(doc, el, 'ContentId');
     if (rawId === undefined) warnings.push(`Attachment at line ${el.line} has no ContentId`);
+    const label = rawId ?? `at line ${el.line}`;
     const content = edxmlChild(el, 'ContentTransferEncoded');
     let pieces: Base64Piece[] = [];
     let range = { start: el.contentStart, end: el.contentStart };
@@ -106,9 +107,8 @@ export function readAttachments(doc: XmlDocument, warnings: string[], pending?: 
       range = { start: content.contentStart, end: content.contentEnd };
       pieces = contentPieces(doc, content);
     } else {
-      warnings.push(`Attachment ${rawId ?? `at line ${el.line}`} has no ContentTransferEncoded`);
+      warnings.push(`Attachment ${label} has no ContentTransferEncoded`);
     }
-    const label = rawId ?? `at line ${el.line}`;
     const digest = pending ? { size: 0, sha256: '', invalidCharacters: false } : digestBase64(doc.source, pieces);
     if (digest.invalidCharacters) warnings.push(invalidBase64Warning(label));
     const info: AttachmentInfo = {
