@@ -64,7 +64,7 @@ function insertCtes(param: number, condition = 'true'): string {
 
 const INSERT = `-- prepared: audit_append_events
 WITH ${insertCtes(1)}
-SELECT id::text AS id FROM e ORDER BY id`;
+SELECT id::text AS id FROM e ORDER BY e.id`;
 
 /**
  * Inserts the events, in order, with `q` (pass the transaction's `Queryable`):

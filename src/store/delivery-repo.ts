@@ -42,13 +42,13 @@ export async function getDeliveryForUpdate(q: Queryable, id: string): Promise<De
 }
 
 export async function listDeliveriesOfMessage(q: Queryable, messageId: string): Promise<DeliveryRow[]> {
-  const r = await q.query<DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE message_id = $1 ORDER BY seq`, [messageId]);
+  const r = await q.query<DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE message_id = $1 ORDER BY deliveries.seq`, [messageId]);
   return r.rows;
 }
 
 export async function listDeliveriesOfMessages(q: Queryable, messageIds: string[]): Promise<DeliveryRow[]> {
   if (messageIds.length === 0) return [];
-  const r = await q.query<DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE message_id = ANY($1::uuid[]) ORDER BY seq`, [messageIds]);
+  const r = await q.query<DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE message_id = ANY($1::uuid[]) ORDER BY deliveries.seq`, [messageIds]);
   return r.rows;
 }
 
@@ -64,7 +64,7 @@ export type InboxRow = Pick<DeliveryRow, 'id' | 'seq' | 'message_id' | 'state'>;
 export async function listInbox(q: Queryable, recipient: string, after: string | null, limit: number): Promise<InboxRow[]> {
   const r = await q.query<InboxRow>(
     `-- prepared: deliveries_inbox_lines
-     SELECT id, seq::text AS seq, message_id, state FROM deliveries WHERE recipient = $1 AND stage = 'inbox' AND seq > $2 ORDER BY seq LIMIT $3`,
+     SELECT id, seq::text AS seq, message_id, state FROM deliveries WHERE recipient = $1 AND stage = 'inbox' AND seq > $2 ORDER BY deliveries.seq LIMIT $3`,
     [recipient, after ?? '0', limit],
   );
   return r.rows;

@@ -182,7 +182,7 @@ export async function getMessage(q: Queryable, id: string): Promise<MessageRow |
 /** The newest document a sender sent under a DocumentId (the original of a recall/update/replacement). */
 export async function findLatestDocument(q: Queryable, from: string, documentId: string): Promise<MessageRow | null> {
   const r = await q.query<MessageRow>(
-    `SELECT ${COLUMNS} FROM messages WHERE from_organ = $1 AND document_id = $2 AND kind = 'edoc' ORDER BY seq DESC LIMIT 1`,
+    `SELECT ${COLUMNS} FROM messages WHERE from_organ = $1 AND document_id = $2 AND kind = 'edoc' ORDER BY messages.seq DESC LIMIT 1`,
     [from, documentId],
   );
   return r.rows[0] ?? null;
@@ -191,7 +191,7 @@ export async function findLatestDocument(q: Queryable, from: string, documentId:
 /** Sent messages of an agency, oldest first after a cursor (seq). */
 export async function listSent(q: Queryable, from: string, after: string | null, limit: number): Promise<MessageRow[]> {
   const r = await q.query<MessageRow>(
-    `SELECT ${COLUMNS} FROM messages WHERE from_organ = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    `SELECT ${COLUMNS} FROM messages WHERE from_organ = $1 AND seq > $2 ORDER BY messages.seq LIMIT $3`,
     [from, after ?? '0', limit],
   );
   return r.rows;
@@ -255,7 +255,7 @@ export async function findHubNotice(q: Queryable, deliveryId: string): Promise<s
 
 /** Later messages that recall, update or replace this one. */
 export async function listLinkedTo(q: Queryable, id: string): Promise<MessageRow[]> {
-  const r = await q.query<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE related_message_id = $1 AND kind = 'edoc' ORDER BY seq`, [id]);
+  const r = await q.query<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE related_message_id = $1 AND kind = 'edoc' ORDER BY messages.seq`, [id]);
   return r.rows;
 }
 

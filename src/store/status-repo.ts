@@ -38,7 +38,7 @@ export async function listBusinessStatuses(q: Queryable, documentMessageIds: str
   const r = await q.query<BusinessStatusRow>(
     `SELECT id::text AS id, document_message_id, reporter, status_code, description, staff, reported_at, reported_at_iso,
             status_message_id, recorded_at
-       FROM business_statuses WHERE document_message_id = ANY($1::uuid[]) ORDER BY id`,
+       FROM business_statuses WHERE document_message_id = ANY($1::uuid[]) ORDER BY business_statuses.id`,
     [documentMessageIds],
   );
   return r.rows;

@@ -21,16 +21,16 @@ interface Page {
 }
 
 /** A message to H41 with its pull delivery, inserted as another hub process's transaction would; the delivery's seq. */
-async function insertDelivery(q: Queryable): Promise<string> {
+async function insertDelivery(q: Queryable, documentId = 'OTHER-PROCESS'): Promise<string> {
   const r = await q.query<{ seq: string }>(
     `WITH m AS (
        INSERT INTO messages (id, kind, from_organ, recipients, document_id, sha256, size, signature, summary)
-       VALUES (gen_random_uuid(), 'edoc', $1, ARRAY[$2], 'OTHER-PROCESS', md5('x'), 10, '{}', '{}')
+       VALUES (gen_random_uuid(), 'edoc', $1, ARRAY[$2], $3, md5($3), 10, '{}', '{}')
        RETURNING id
      ), b AS (INSERT INTO message_bodies (message_id, bytes) SELECT id, '\\x3c612f3e' FROM m)
      INSERT INTO deliveries (id, message_id, recipient, mode, state) SELECT gen_random_uuid(), id, $2, 'pull', 'available' FROM m
      RETURNING seq::text AS seq`,
-    [G22, H41],
+    [G22, H41, documentId],
   );
   return r.rows[0]!.seq;
 }
@@ -83,4 +83,31 @@ t.test('an accept waits for an older transaction holding lower seqs; a cursor re
   t.equal((await submitted).status, 202);
   const after = await follow(during.cursor);
   t.same(after.seen, ['OTHER-PROCESS', `${G22},2026/11/29,1/CURSOR`], 'the same cursor reaches both, in seq order');
+});
+
+t.test('inbox and sent list by number, not as text: a cursor across 9 → 10 and 99 → 100 misses nothing', async (t) => {
+  const hub = await startTestHub();
+  t.teardown(() => hub.close());
+  // seq as text sorts "10" before "9": a page ordered so ended on the wrong row, and the next page skipped rows.
+  const seqs: string[] = [];
+  for (let i = 0; i < 105; i++) seqs.push(await insertDelivery(hub.tdb.db, `NUMBERED-${i}`));
+  t.ok(seqs.some((s) => s.length === 1) && seqs.some((s) => s.length === 3), `seqs from ${seqs[0]} to ${seqs.at(-1)}`);
+  const walk = async (as: string, path: string): Promise<string[]> => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 200; page++) {
+      const p: { entries: { cursor: string }[]; next: string | null } = (await hub.request(as, 'GET', `${path}?limit=7${after ? `&after=${after}` : ''}`)).json();
+      seen.push(...p.entries.map((e) => e.cursor));
+      if (p.entries.length === 0) break;
+      after = p.entries.at(-1)!.cursor;
+    }
+    return seen;
+  };
+  const byNumber = (a: string[]): string[] => [...a].sort((x, y) => Number(x) - Number(y));
+  const inbox = await walk(H41, '/v1/inbox');
+  t.equal(inbox.length, 105, 'the inbox listed every delivery');
+  t.same(inbox, byNumber(inbox), 'oldest first, by number');
+  const sent = await walk(G22, '/v1/sent');
+  t.equal(sent.length, 105, 'the sent list listed every message');
+  t.same(sent, byNumber(sent), 'oldest first, by number');
 });
