@@ -1,16 +1,18 @@
 /**
  * Reads the timestamp formats real producers write into ISO 8601 UTC.
  * Accepted: `yyyy/MM/dd HH:mm:ss`, `yyyy-MM-dd HH:mm:ss`, ISO 8601 with or
- * without fractional seconds and zone, `dd/MM/yyyy HH:mm:ss`, and the same
+ * without fractional seconds and zone, `dd/MM/yyyy HH:mm:ss` (or with `-`), and the same
  * dates without a time (midnight). A time without a zone is Vietnam time
  * (Asia/Ho_Chi_Minh, UTC+7, no daylight saving).
  */
 
 const VIETNAM_OFFSET_MINUTES = 7 * 60;
 
+// A zone is Z, ±hh:mm, ±hhmm or ±hh (ISO 8601 allows the hour alone; Java's X pattern writes it).
 const YEAR_FIRST =
-  /^(?<y>\d{4})[-/](?<mo>\d{1,2})[-/](?<d>\d{1,2})(?:[T ](?<h>\d{1,2}):(?<mi>\d{2})(?::(?<s>\d{2})(?:\.(?<frac>\d{1,9}))?)?)?\s*(?<zone>Z|[+-]\d{2}:?\d{2})?$/;
-const DAY_FIRST = /^(?<d>\d{1,2})\/(?<mo>\d{1,2})\/(?<y>\d{4})(?: (?<h>\d{1,2}):(?<mi>\d{2})(?::(?<s>\d{2}))?)?$/;
+  /^(?<y>\d{4})[-/](?<mo>\d{1,2})[-/](?<d>\d{1,2})(?:[T ](?<h>\d{1,2}):(?<mi>\d{2})(?::(?<s>\d{2})(?:\.(?<frac>\d{1,9}))?)?)?\s*(?<zone>Z|[+-]\d{2}(?::?\d{2})?)?$/;
+// Day first, as Vietnamese software shows dates: dd/MM/yyyy or dd-MM-yyyy (one separator throughout).
+const DAY_FIRST = /^(?<d>\d{1,2})(?<sep>[/-])(?<mo>\d{1,2})\k<sep>(?<y>\d{4})(?: (?<h>\d{1,2}):(?<mi>\d{2})(?::(?<s>\d{2}))?)?$/;
 
 /** ISO 8601 UTC string (`2018-09-28T10:25:11.000Z`) of a producer timestamp, or null when it cannot be read. */
 export function parseTimestamp(text: string): string | null {
@@ -32,8 +34,8 @@ export function parseTimestamp(text: string): string | null {
   let offsetMinutes = VIETNAM_OFFSET_MINUTES;
   if (g.zone === 'Z') offsetMinutes = 0;
   else if (g.zone !== undefined) {
-    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(g.zone)!;
-    offsetMinutes = (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3]));
+    const z = /^([+-])(\d{2}):?(\d{2})?$/.exec(g.zone)!;
+    offsetMinutes = (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3] ?? 0));
   }
   return new Date(local - offsetMinutes * 60_000).toISOString();
 }

@@ -2,7 +2,7 @@ import t from 'tap';
 import { parseTimestamp } from '../../src/edxml/parse-timestamp.js';
 import { formatEdxmlTimestamp } from '../../src/edxml/format-timestamp.js';
 
-t.test('corpus formats; no zone means Vietnam time (UTC+7)', async (t) => {
+t.test('corpus formats and other producers\' ones; no zone means Vietnam time (UTC+7)', async (t) => {
   const cases: [string, string | null][] = [
     ['2018/09/28 17:25:11', '2018-09-28T10:25:11.000Z'],
     ['2018/09/28 00:00:00', '2018-09-27T17:00:00.000Z'],
@@ -14,6 +14,10 @@ t.test('corpus formats; no zone means Vietnam time (UTC+7)', async (t) => {
     ['2018-05-15T07:19:17-0130', '2018-05-15T08:49:17.000Z'],
     ['30/10/2020 08:15:00', '2020-10-30T01:15:00.000Z'],
     ['30/10/2020', '2020-10-29T17:00:00.000Z'],
+    ['30-10-2020 08:15:00', '2020-10-30T01:15:00.000Z'],
+    ['30-10/2020 08:15:00', null],
+    ['2018-05-15T07:19:17+07', '2018-05-15T00:19:17.000Z'],
+    ['2018-05-15T07:19:17.25-03', '2018-05-15T10:19:17.250Z'],
     ['2018/09/28', '2018-09-27T17:00:00.000Z'],
     ['  2018/09/28 17:25:11 ', '2018-09-28T10:25:11.000Z'],
     ['2014/02/30 00:00:00', null],
