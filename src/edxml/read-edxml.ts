@@ -138,13 +138,17 @@ function readSignatures(root: XmlElement): SignatureLocation[] {
   return out;
 }
 
+/** Highest OtherInfo/Priority (0 normal … 4 most urgent). */
+const MAX_PRIORITY = 4;
+
 function readOtherInfo(doc: XmlDocument, el: XmlElement | undefined, warnings: string[]): OtherInfo | undefined {
   if (!el) return undefined;
   const info: OtherInfo = {};
   const priority = childText(doc, el, 'Priority');
   if (priority !== undefined) {
-    if (/^\d+$/.test(priority)) info.priority = Number(priority);
-    else warnings.push(`Priority "${priority}" is not a number; ignored`);
+    // QCVN 102 knows 0–4 only; a larger number would set no deadline rule (and overflows the store's smallint).
+    if (/^\d+$/.test(priority) && Number(priority) <= MAX_PRIORITY) info.priority = Number(priority);
+    else warnings.push(`Priority "${priority}" is not a number from 0 to ${MAX_PRIORITY}; ignored`);
   }
   Object.assign(
     info,
@@ -206,7 +210,11 @@ function readMessage(doc: XmlDocument, pendingDigests?: PendingDigest[]): EdxmlM
   const envelopeFields = { traceHeaders, business, references, attachments, signatures, warnings, responseFor };
 
   const statusEl = edxmlChild(header, 'StatusCode');
-  if (statusEl) {
+  // An empty StatusCode beside a To is an empty optional field of a document (empty = absent), not a status.
+  const emptyStatusOfDocument =
+    statusEl !== undefined && textValue(doc, statusEl) === undefined && edxmlChildren(header, 'To').some((to) => childText(doc, to, 'OrganId') !== undefined);
+  if (emptyStatusOfDocument) warnings.push(`StatusCode at line ${statusEl.line} is empty; read as a document (it has To)`);
+  if (statusEl && !emptyStatusOfDocument) {
     const code = textValue(doc, statusEl) ?? '';
     if (!(STATUS_CODES as readonly string[]).includes(code)) {
       throw edxmlReject('edxml.bad_status_code', `StatusCode "${code}" is not one of ${STATUS_CODES.join(', ')}`, statusEl);

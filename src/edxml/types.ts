@@ -51,7 +51,7 @@ export interface SignerInfo {
 }
 
 export interface OtherInfo {
-  /** 0 normal … 4 most urgent; absent when not given or not a number. */
+  /** 0 normal … 4 most urgent; absent when not given or not a number from 0 to 4. */
   priority?: number;
   sphereOfPromulgation?: string;
   typerNotation?: string;

@@ -135,6 +135,32 @@ t.test('tolerated oddities become warnings', async (t) => {
   t.match(statusWithEmptyBusinessType.warnings, [/BussinessDocType/]);
 });
 
+t.test('an empty StatusCode in a document that has a To is an absent field, not a status', async (t) => {
+  for (const empty of ['<edXML:StatusCode/>', '<edXML:StatusCode> </edXML:StatusCode>']) {
+    const m = read(replacement.replace('</edXML:DocumentId>\n      </edXML:MessageHeader>', `</edXML:DocumentId>${empty}</edXML:MessageHeader>`));
+    t.equal(m.kind, 'edoc', empty);
+    t.same(m.to, ['000.00.00.H41', '000.00.00.H14', '000.00.00.G17']);
+    t.match(m.warnings, [/StatusCode at line \d+ is empty/]);
+  }
+  // Without a To it still names the empty code (see the refusals above).
+  t.equal(errorOf(() => read(status.replace('>05<', '><'))).code, 'edxml.bad_status_code');
+});
+
+t.test('a Priority outside 0–4 is ignored with a warning, not stored as is', async (t) => {
+  const withPriority = (p: string) =>
+    read(replacement.replace('</edXML:DocumentId>\n      </edXML:MessageHeader>', `</edXML:DocumentId><edXML:OtherInfo><edXML:Priority>${p}</edXML:Priority></edXML:OtherInfo></edXML:MessageHeader>`));
+  for (const [p, expected] of [['0', 0], ['4', 4], [' 03 ', 3]] as const) {
+    const m = withPriority(p);
+    t.equal(m.kind === 'edoc' ? m.otherInfo?.priority : null, expected, `Priority ${JSON.stringify(p)}`);
+    t.same(m.warnings, []);
+  }
+  for (const p of ['5', '99999999999']) {
+    const m = withPriority(p);
+    t.equal(m.kind === 'edoc' ? m.otherInfo?.priority : null, undefined, `Priority ${p} is dropped`);
+    t.match(m.warnings, [new RegExp(`Priority "${p}" is not a number from 0 to 4`)]);
+  }
+});
+
 t.test('base64 with character references and CRLF still decodes to the right bytes', async (t) => {
   const data = Buffer.from('Một tệp nhỏ để kiểm tra');
   const b64 = data.toString('base64');
