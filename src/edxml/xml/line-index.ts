@@ -27,16 +27,18 @@ function countChars(src: Buffer, from: number, to: number): number {
 
 /** Creates the line index of `src`. */
 export function createLineIndex(src: Buffer): LineIndex {
-  let curOffset = 0;
+  // A byte order mark is no character of the document: line 1 starts after it.
+  const first = src[0] === 0xef && src[1] === 0xbb && src[2] === 0xbf ? 3 : 0;
+  let curOffset = first;
   let curLine = 1;
-  let curLineStart = 0;
+  let curLineStart = first;
   let curColumn = 1;
   let nextLf = -2;
   let table: number[] | null = null;
 
   function lineStarts(): number[] {
     if (table) return table;
-    const starts = [0];
+    const starts = [first];
     let p = src.indexOf(LF);
     while (p !== -1) {
       starts.push(p + 1);
@@ -67,7 +69,7 @@ export function createLineIndex(src: Buffer): LineIndex {
     },
     position(offset) {
       const starts = lineStarts();
-      const target = Math.max(0, Math.min(offset, src.length));
+      const target = Math.max(first, Math.min(offset, src.length));
       let lo = 0;
       let hi = starts.length - 1;
       while (lo < hi) {

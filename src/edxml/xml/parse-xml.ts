@@ -60,8 +60,11 @@ function isWs(b: number | undefined): boolean {
 const CDATA_OPEN = Buffer.from('<![CDATA[');
 const COMMENT_OPEN = Buffer.from('<!--');
 const DTD_WORDS = ['<!DOCTYPE', '<!ENTITY', '<!ELEMENT', '<!ATTLIST', '<!NOTATION'].map((w) => Buffer.from(w));
-const XML_DECL_RE =
-  /^<\?xml\s+version\s*=\s*(["'])1\.[0-9]+\1(?:\s+encoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\2)?(?:\s+standalone\s*=\s*(["'])(?:yes|no)\4)?\s*\?>$/;
+// XML's S (space, tab, CR, LF): JavaScript's \s would also let NBSP or U+2028 through.
+const S = '[ \\t\\r\\n]';
+const XML_DECL_RE = new RegExp(
+  `^<\\?xml${S}+version${S}*=${S}*(["'])1\\.[0-9]+\\1(?:${S}+encoding${S}*=${S}*(["'])([A-Za-z][A-Za-z0-9._-]*)\\2)?(?:${S}+standalone${S}*=${S}*(["'])(?:yes|no)\\4)?${S}*\\?>$`,
+);
 
 /**
  * Finds the next occurrence of a needle at or after a position that only moves

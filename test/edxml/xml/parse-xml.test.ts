@@ -42,6 +42,14 @@ t.test('a UTF-8 BOM is accepted and offsets stay offsets into the submitted byte
   t.equal(doc.root.start, 3 + '<?xml version="1.0" encoding="UTF-8"?>'.length);
   t.equal(doc.source, bytes);
   t.equal(doc.textContent(doc.root), 'é');
+  t.same([doc.root.line, doc.root.column], [1, 1 + '<?xml version="1.0" encoding="UTF-8"?>'.length], 'the BOM is not counted as a column');
+  t.same(doc.position(0), { line: 1, column: 1 }, 'an offset inside the BOM is the first column');
+});
+
+t.test('XML declarations with any XML whitespace, quotes and the optional parts', async (t) => {
+  for (const decl of ['<?xml version="1.0"?>', "<?xml version='1.0' encoding='utf-8' standalone='yes' ?>", '<?xml\tversion = "1.0"\r\n encoding="UTF-8"?>', '<?xml version="1.0" standalone="no"?>']) {
+    t.equal(parse(`${decl}<a/>`).root.localName, 'a', JSON.stringify(decl));
+  }
 });
 
 t.test('CDATA sections keep markup characters as text', async (t) => {
@@ -130,6 +138,9 @@ const refusals: [string, string | Buffer, string, [number, number]?][] = [
   ['an XML declaration after whitespace', ' <?xml version="1.0"?><a/>', 'edxml.not_well_formed'],
   ['text before the declaration', '1212<?xml version="1.0"?><a/>', 'edxml.not_well_formed', [1, 1]],
   ['a malformed XML declaration', '<?xml encoding="UTF-8"?><a/>', 'edxml.not_well_formed'],
+  ['a no-break space in the XML declaration (not XML whitespace)', '<?xml version="1.0"\u00a0encoding="UTF-8"?><a/>', 'edxml.not_well_formed', [1, 1]],
+  ['a line separator in the XML declaration', '<?xml version="1.0"\u2028?><a/>', 'edxml.not_well_formed', [1, 1]],
+  ['text after a BOM (the BOM is no column)', '\ufeff1212<?xml version="1.0"?><a/>', 'edxml.not_well_formed', [1, 1]],
   ['a bare ampersand', '<a>AT&T</a>', 'edxml.not_well_formed', [1, 6]],
   ['an invalid character reference', '<a>&#0;</a>', 'edxml.not_well_formed'],
   ['an undefined entity', '<a>&nbsp;</a>', 'edxml.undefined_entity', [1, 4]],
