@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubServices } from '../hub/hub-services.js';
 import { trackMessage, type Tracking } from '../exchange/track-message.js';
-import { fetchMessage } from '../exchange/inbox.js';
+import { fetchMessageBytes } from '../exchange/inbox.js';
 import { acknowledgeDelivery } from '../exchange/acknowledge-delivery.js';
 import { isUuid, messageVisibleTo, notFound } from '../exchange/read-access.js';
 import { deliveryReceipt, submissionReceipt } from '../exchange/issue-receipt.js';
@@ -120,7 +120,7 @@ export function clerkRoutes(scope: FastifyInstance, s: HubServices, opts: Consol
     const list = (row.summary as Partial<EdocMessage>).attachments ?? [];
     const a = /^\d{1,4}$/.test(req.params.n) ? list[Number(req.params.n)] : undefined;
     if (!a) throw notFound('attachment', req.params.n);
-    const { bytes } = await fetchMessage(s.exchange, session.organId, row.id);
+    const bytes = await fetchMessageBytes(s.exchange, session.organId, row.id);
     // Decoded as it is sent, the same way its size and digest were taken when it was accepted.
     const parts = attachmentParts(bytes, Number(req.params.n), { maxBytes: bytes.length, maxDepth: config.maxXmlDepth });
     if (!parts) throw notFound('attachment', req.params.n);

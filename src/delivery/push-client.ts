@@ -4,7 +4,8 @@
  * trust store. Resolves with the HTTP status; rejects on network errors/timeouts.
  */
 import https from 'node:https';
-import { bytesBody } from '../shared/bytes-body.js';
+import { pipeline } from 'node:stream';
+import { partedBody, type PartedBytes } from '../shared/bytes-body.js';
 
 export interface PushTls {
   cert: string;
@@ -14,7 +15,8 @@ export interface PushTls {
 
 export interface PushRequest {
   endpoint: string;
-  bytes: Buffer;
+  /** The message's bytes (a large stored body is read from the database as the socket takes it). */
+  body: PartedBytes;
   headers: Record<string, string>;
   timeoutMs: number;
 }
@@ -35,7 +37,7 @@ export function createPushClient(tls: PushTls): PushClient {
             method: 'POST',
             agent,
             timeout: req.timeoutMs,
-            headers: { 'content-type': 'application/xml', 'content-length': String(req.bytes.length), ...req.headers },
+            headers: { 'content-type': 'application/xml', 'content-length': String(req.body.size), ...req.headers },
           },
           (res) => {
             const chunks: Buffer[] = [];
@@ -51,9 +53,10 @@ export function createPushClient(tls: PushTls): PushClient {
         );
         r.on('timeout', () => r.destroy(new Error(`no answer within ${req.timeoutMs} ms`)));
         r.on('error', reject);
-        const body = bytesBody(req.bytes);
+        const body = partedBody(req.body);
         if (Buffer.isBuffer(body)) r.end(body);
-        else body.pipe(r);
+        // A body that fails while read (purged meanwhile) ends the request; the push fails with the body's error.
+        else pipeline(body, r, (err) => err && reject(err));
       });
     },
     close() {

@@ -12,7 +12,7 @@ import { appendAuditEvent } from '../audit/append-event.js';
 import type { Db } from '../store/db.js';
 import { getAgencies } from '../store/agency-repo.js';
 import { transition, type DeliveryRow } from '../store/delivery-repo.js';
-import { getMessageWithBytes } from '../store/message-repo.js';
+import { getMessageWithBody } from '../store/message-repo.js';
 import type { PushClient } from './push-client.js';
 import { failpoint } from '../shared/failpoint.js';
 
@@ -31,14 +31,14 @@ export interface PushDeps {
 export async function pushDelivery(deps: PushDeps, deliveryId: string): Promise<{ outcome: PushOutcome; error?: string }> {
   const claimed = await transition(deps.db, deliveryId, ['queued', 'retrying', 'pushing'], 'pushing', { incrementAttempts: true });
   if (!claimed) return { outcome: 'skipped' };
-  const stored = await getMessageWithBytes(deps.db, claimed.message_id, claimed.recipient);
+  const stored = await getMessageWithBody(deps.db, claimed.message_id, claimed.recipient);
   const message = stored?.message ?? null;
-  const bytes = stored?.bytes ?? null;
+  const body = stored?.body ?? null;
   const agency = (await getAgencies(deps.db, [claimed.recipient])).get(claimed.recipient);
   const log = deps.log.child({ deliveryId, messageId: claimed.message_id, recipient: claimed.recipient, attempt: claimed.attempts });
 
   let error: string;
-  if (!message || !bytes) {
+  if (!message || !body) {
     error = 'the message bytes are no longer stored';
   } else if (!agency || agency.delivery.mode !== 'push') {
     error = `${claimed.recipient} has no push endpoint in the directory`;
@@ -48,7 +48,7 @@ export async function pushDelivery(deps: PushDeps, deliveryId: string): Promise<
     try {
       const res = await deps.client.post({
         endpoint,
-        bytes,
+        body,
         timeoutMs: deps.timeoutMs,
         headers: {
           'x-edoc-delivery-id': claimed.id,

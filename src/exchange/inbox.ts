@@ -5,7 +5,9 @@
 import { appendAuditEvents, changeAndAppendAuditEvents, runGuard, type AuditEventInput } from '../audit/append-event.js';
 import { groupBy } from '../shared/group-by.js';
 import { markFetched, markOneFetched } from '../store/delivery-repo.js';
-import { getMessageBodies, getMessageHeaders, getMessageWithBytes, type MessageHeaderRow } from '../store/message-repo.js';
+import { getMessageBodies, getMessageHeaders, getMessageWithBody, type MessageHeaderRow } from '../store/message-repo.js';
+import { BodyPurgedError, readWhole } from '../store/body-slices.js';
+import type { PartedBytes } from '../shared/bytes-body.js';
 import { HubError } from '../shared/hub-error.js';
 import type { Queryable } from '../store/db.js';
 import type { ExchangeDeps } from './exchange-deps.js';
@@ -131,18 +133,35 @@ function pageFetchedEvents(organId: string, fetched: { deliveryId: string; messa
   }));
 }
 
-/** The exact bytes of a message for its sender or a recipient; a recipient's first fetch is recorded. */
-export async function fetchMessage(deps: ExchangeDeps, organId: string, id: string): Promise<{ bytes: Buffer; sha256: string; deliveryId: string | null }> {
-  const found = isUuid(id) ? await getMessageWithBytes(deps.db, id, organId) : null;
+/**
+ * The exact bytes of a message for its sender or a recipient, as a body to
+ * send (a large one is read from the database as it is sent); a recipient's
+ * first fetch is recorded.
+ */
+export async function fetchMessage(deps: ExchangeDeps, organId: string, id: string): Promise<{ body: PartedBytes; sha256: string; deliveryId: string | null }> {
+  const found = isUuid(id) ? await getMessageWithBody(deps.db, id, organId) : null;
   const m = found?.message;
   if (!found || !m || !isVisibleTo(m, organId)) throw notFound('message', id);
-  if (!found.bytes) {
-    throw new HubError('exchange.purged', `the bytes of message ${id} were purged by the retention policy; its log entries remain`, { status: 410 });
-  }
+  if (!found.body) throw purged(id);
   const d = found.delivery;
   if (d && d.state === 'available') {
     // The state change and its log entry in one statement: atomic without a transaction's round trips.
+    // (Recorded before the bytes go: a body purged while it is being sent then ends the download short.)
     await changeAndAppendAuditEvents(deps.db, markOneFetched(d.id), [fetchedEvent(organId, m, d.id)]);
   }
-  return { bytes: found.bytes, sha256: m.sha256, deliveryId: d?.id ?? null };
+  return { body: found.body, sha256: m.sha256, deliveryId: d?.id ?? null };
+}
+
+/** {@link fetchMessage} with the bytes whole in memory (for the console, which reads the document). */
+export async function fetchMessageBytes(deps: ExchangeDeps, organId: string, id: string): Promise<Buffer> {
+  const { body } = await fetchMessage(deps, organId, id);
+  try {
+    return await readWhole(body);
+  } catch (e) {
+    throw e instanceof BodyPurgedError ? purged(id) : e;
+  }
+}
+
+function purged(id: string): HubError {
+  return new HubError('exchange.purged', `the bytes of message ${id} were purged by the retention policy; its log entries remain`, { status: 410 });
 }

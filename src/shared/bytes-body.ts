@@ -20,3 +20,20 @@ export function* bufferParts(bytes: Buffer, partBytes = BODY_PART_BYTES): Genera
 export function bytesBody(bytes: Buffer): Buffer | Readable {
   return bytes.length <= BODY_PART_BYTES ? bytes : Readable.from(bufferParts(bytes), { highWaterMark: 1 });
 }
+
+/**
+ * Bytes of a known size that come in parts, such as a stored message body read
+ * from the database a slice at a time as the socket drains (src/store/body-slices.ts):
+ * `whole` when they are already in memory.
+ */
+export interface PartedBytes {
+  size: number;
+  whole: Buffer | null;
+  parts(): AsyncIterable<Buffer>;
+}
+
+/** {@link bytesBody} of parted bytes: the Buffer when it is in memory and fits one part, else a stream of the parts. */
+export function partedBody(body: PartedBytes): Buffer | Readable {
+  if (body.whole) return bytesBody(body.whole);
+  return Readable.from(body.parts(), { highWaterMark: 1 });
+}

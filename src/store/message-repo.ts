@@ -2,7 +2,8 @@
 import { sqlLiteral, type MoreWrites, type Queryable } from './db.js';
 import type { DeliveryState } from './delivery-repo.js';
 import { advisoryKey } from './advisory-key.js';
-import { bodyColumns, wholeBody, type BodyColumns } from './body-slices.js';
+import { bodyColumns, storedBody, wholeBody, type BodyColumns } from './body-slices.js';
+import type { PartedBytes } from '../shared/bytes-body.js';
 
 /**
  * The lock a transaction that inserts messages and deliveries holds from its
@@ -259,12 +260,16 @@ export async function listLinkedTo(q: Queryable, id: string): Promise<MessageRow
   return r.rows;
 }
 
-/** What a reader needs to download a message, in one round trip: metadata, bytes, and the reader's own delivery. */
-export async function getMessageWithBytes(
+/**
+ * What a reader needs to download a message, in one round trip: metadata, the
+ * body (null when purged; a large one is read in slices as it is sent), and the
+ * reader's own delivery.
+ */
+export async function getMessageWithBody(
   q: Queryable,
   id: string,
   reader: string,
-): Promise<{ message: MessageRow; bytes: Buffer | null; delivery: { id: string; state: string } | null } | null> {
+): Promise<{ message: MessageRow; body: PartedBytes | null; delivery: { id: string; state: string } | null } | null> {
   const r = await q.query<MessageRow & BodyColumns & { delivery_id: string | null; delivery_state: string | null }>(
     `SELECT ${COLUMNS_OF_M}, ${bodyColumns('b.bytes')}, d.id AS delivery_id, d.state AS delivery_state
        FROM messages m JOIN message_bodies b ON b.message_id = m.id
@@ -277,7 +282,7 @@ export async function getMessageWithBytes(
   const { bytes, body_size, body_compressed, delivery_id, delivery_state, ...message } = row;
   return {
     message,
-    bytes: await wholeBody(q, id, { bytes, body_size, body_compressed }),
+    body: storedBody(q, id, { bytes, body_size, body_compressed }),
     delivery: delivery_id && delivery_state ? { id: delivery_id, state: delivery_state } : null,
   };
 }

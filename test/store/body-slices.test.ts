@@ -8,8 +8,9 @@ import t, { type Test } from 'tap';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { openDb } from '../../src/store/open-db.js';
 import type { Db, Queryable } from '../../src/store/db.js';
-import { getMessageBodies, getMessageWithBytes } from '../../src/store/message-repo.js';
-import { BODY_SLICE_BYTES, COMPRESSED_BODY_SLICE_BYTES } from '../../src/store/body-slices.js';
+import { getMessageBodies, getMessageWithBody } from '../../src/store/message-repo.js';
+import { BODY_SLICE_BYTES, COMPRESSED_BODY_SLICE_BYTES, readWhole } from '../../src/store/body-slices.js';
+import { BODY_PART_BYTES } from '../../src/shared/bytes-body.js';
 import { createTestDatabase } from '../helpers/test-db.js';
 
 const bodies = {
@@ -47,11 +48,16 @@ async function checkReads(t: Test, db: Db): Promise<void> {
   const read = await getMessageBodies(db, [...Object.values(ids), purged]);
   for (const [name, bytes] of Object.entries(bodies)) {
     t.ok(read.get(ids[name]!)?.equals(bytes), `${name} (${bytes.length} bytes): the exact bytes`);
-    const one = await getMessageWithBytes(db, ids[name]!, '000.00.00.H41');
-    t.ok(one?.bytes?.equals(bytes), `${name}: the same read with its message`);
+    const one = await getMessageWithBody(db, ids[name]!, '000.00.00.H41');
+    t.equal(one?.body?.size, bytes.length, `${name}: its size comes with its message`);
+    t.ok(one?.body && (await readWhole(one.body)).equals(bytes), `${name}: the same bytes read with its message`);
+    const parts: Buffer[] = [];
+    for await (const p of one!.body!.parts()) parts.push(p);
+    t.ok(Buffer.concat(parts).equals(bytes), `${name}: the same bytes in parts`);
+    t.ok(parts.every((p) => p.length <= BODY_PART_BYTES), `${name}: no part over ${BODY_PART_BYTES} bytes`);
   }
   t.equal(read.get(purged), null, 'a purged body reads as null');
-  t.equal((await getMessageWithBytes(db, purged, '000.00.00.H41'))?.bytes, null);
+  t.equal((await getMessageWithBody(db, purged, '000.00.00.H41'))?.body, null);
 
   // Purged by retention between two of its slices: null, not half a document.
   let slices = 0;
@@ -59,13 +65,32 @@ async function checkReads(t: Test, db: Db): Promise<void> {
     async query(sql, params) {
       const r = await db.query(sql, params);
       if (sql.includes('substring') && ++slices === 2) {
-        await db.query('UPDATE message_bodies SET bytes = NULL, purged_at = now() WHERE message_id = $1', [ids.plain]);
+        await db.query('UPDATE message_bodies SET bytes = NULL, purged_at = now() WHERE message_id = $1', [params?.[0]]);
       }
       return r as never;
     },
   };
   t.equal((await getMessageBodies(purging, [ids.plain!])).get(ids.plain!), null, 'purged while read: null');
   t.equal(slices, 3, 'the read stopped at the first slice after the purge');
+
+  // Sent in parts: a slice is read only when its parts are wanted, and a purge between slices is an error, not a short body.
+  const again = await insertBody(db, bodies.plain);
+  slices = 0;
+  const sending = (await getMessageWithBody(purging, again, '000.00.00.H41'))!.body!;
+  const parts = sending.parts()[Symbol.asyncIterator]();
+  await parts.next();
+  t.equal(slices, 1, 'the first part needed one slice');
+  for (let i = 1; i < BODY_SLICE_BYTES / BODY_PART_BYTES; i++) await parts.next();
+  t.equal(slices, 1, "the rest of that slice's parts needed no other read");
+  await parts.next();
+  t.equal(slices, 2, 'the next part read the next slice (after which the body was purged)');
+  await t.rejects(
+    (async () => {
+      for (let p = await parts.next(); !p.done; p = await parts.next());
+    })(),
+    { name: 'BodyPurgedError', messageId: again },
+    'reading on throws: the body is gone',
+  );
 }
 
 t.test('PostgreSQL', async (t) => {

@@ -7,7 +7,7 @@
  */
 import t from 'tap';
 import { createTestDatabase } from '../helpers/test-db.js';
-import { findHubNotice, findPriors, getMessageBodies, getMessageHeaders, getMessageWithBytes, listLinkedTo } from '../../src/store/message-repo.js';
+import { findHubNotice, findPriors, getMessageBodies, getMessageHeaders, getMessageWithBody, listLinkedTo } from '../../src/store/message-repo.js';
 import type { Db } from '../../src/store/db.js';
 import { acknowledgeMany, listInbox, listPendingPush, markFetched, markOneFetched } from '../../src/store/delivery-repo.js';
 import { runGuard } from '../../src/audit/append-event.js';
@@ -57,7 +57,7 @@ t.test('key lookups and the recipient statements stay on the index after their t
     await getMessageBodies(tdb.db, ids);
     await getMessageHeaders(tdb.db, ids);
     await findPriors(tdb.db, [{ from: G22, kind: 'edoc', documentId: `${G22},2026/11/29,1/BENCH`, sha256: 'x' }]);
-    await getMessageWithBytes(tdb.db, ids[0]!, '000.00.00.H41');
+    await getMessageWithBody(tdb.db, ids[0]!, '000.00.00.H41');
     // A document's links (every tracking request) and the hub's notice check (every failed acknowledgement).
     await listLinkedTo(tdb.db, ids[0]!);
     await findHubNotice(tdb.db, dIds[0]!);
