@@ -111,3 +111,14 @@ t.test('inbox and sent list by number, not as text: a cursor across 9 → 10 and
   t.equal(sent.length, 105, 'the sent list listed every message');
   t.same(sent, byNumber(sent), 'oldest first, by number');
 });
+
+t.test('a cursor past what the database can hold is a bad request, not a server error', async (t) => {
+  const hub = await startTestHub();
+  t.teardown(() => hub.close());
+  for (const path of ['/v1/inbox', '/v1/sent']) {
+    const r = await hub.request(H41, 'GET', `${path}?after=9999999999999999999`);
+    t.equal(r.status, 400, `${path}: 19 digits over bigint's maximum`);
+    t.match(r.json(), { error: { code: 'http.invalid_request', message: /after/ } }, 'with the error object naming the parameter');
+    t.equal((await hub.request(H41, 'GET', `${path}?after=999999999999999999`)).status, 200, `${path}: 18 digits read (nothing after them)`);
+  }
+});

@@ -11,7 +11,7 @@ import { exportAuditEvents } from '../../audit/export-events.js';
 import { readCheckpoints } from '../../audit/read-chain.js';
 import { AUDIT_EVENT_TYPES } from '../../audit/event-types.js';
 import { HubError } from '../../shared/hub-error.js';
-import { errorSchema } from './schemas.js';
+import { errorSchema, SEQ_CURSOR_PATTERN } from './schemas.js';
 import '../caller.js';
 
 export interface AuditRoutesOptions {
@@ -53,7 +53,7 @@ const checkpointsQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    fromSeq: { type: 'string', pattern: '^[0-9]{1,19}$', default: '0' },
+    fromSeq: { type: 'string', pattern: SEQ_CURSOR_PATTERN, default: '0' },
     limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
   },
 } as const;

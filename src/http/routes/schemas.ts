@@ -24,10 +24,17 @@ export const idParams = {
   properties: { id: { type: 'string', maxLength: 64 } },
 } as const;
 
+/**
+ * A seq cursor: digits that fit PostgreSQL's bigint. Up to 18 of them, since
+ * some 19-digit numbers are over its maximum and the database would refuse them
+ * (a 500) where the client sent a bad value (400).
+ */
+export const SEQ_CURSOR_PATTERN = '^[0-9]{1,18}$';
+
 export const pageQuery = {
   type: 'object',
   properties: {
-    after: { type: 'string', pattern: '^[0-9]{1,19}$', description: 'cursor from the previous page' },
+    after: { type: 'string', pattern: SEQ_CURSOR_PATTERN, description: 'cursor from the previous page' },
     limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
   },
 } as const;
