@@ -11,7 +11,7 @@ export type Role = 'all' | 'api' | 'worker';
 export interface DeadlineRule {
   /** Priority values (OtherInfo/Priority 0–4) this rule applies to. */
   priorities: number[];
-  /** Receipt (status 01/03) must be registered within this many working hours; 0 = same working day. */
+  /** Receipt must be registered (03, or a refusal 02; a later 04–06 implies it) within this many working hours; 0 = same working day. */
   receiptHours: number;
 }
 

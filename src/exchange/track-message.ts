@@ -60,7 +60,8 @@ export async function trackMessage(q: Queryable, config: HubConfig, organId: str
   const dueDate = typeof m.summary.dueDate === 'string' ? m.summary.dueDate : null;
 
   const recipients = deliveries.map((d): RecipientTracking => {
-    const mine = statuses.filter((s) => s.reporter === d.recipient || (s.status_code === '13' && s.reporter === m.from_organ));
+    // A take-back request (13) is the sender's, about the recipients it was sent to.
+    const mine = statuses.filter((s) => s.reporter === d.recipient || (s.status_code === '13' && s.reporter === m.from_organ && s.sent_to.includes(d.recipient)));
     const takeBackMessage = linked.find((l) => l.recipients.includes(d.recipient));
     const entries: StatusEntry[] = mine.map((s) => ({
       code: s.status_code,
@@ -80,7 +81,9 @@ export async function trackMessage(q: Queryable, config: HubConfig, organId: str
       : takeBackMessage && linkedKind
         ? { requestedAt: takeBackMessage.accepted_at.toISOString(), kind: linkedKind, answer: (answer?.status_code as '15' | '16' | undefined) ?? null }
         : null;
-    const arrival = d.delivered_at ?? d.fetched_at ?? d.created_at;
+    // Received: a pull recipient when the document is in its inbox (from its creation, however late it
+    // fetches), a push recipient when its endpoint took it (until then, from its creation).
+    const arrival = d.mode === 'pull' ? d.created_at : (d.delivered_at ?? d.created_at);
     const deadlines =
       m.kind === 'edoc' && d.state !== 'undeliverable' && d.state !== 'failed'
         ? deadlineView(arrival, m.priority, dueDate, fromRecipient.map((s) => ({ code: s.status_code, at: s.recorded_at })), now, config.deadlines)

@@ -12,6 +12,8 @@ export interface BusinessStatusRow {
   reported_at_iso: Date | null;
   status_message_id: string;
   recorded_at: Date;
+  /** Whom the status message went to (its ResponseFor): which recipients a sender's 13 is about. */
+  sent_to: string[];
 }
 
 export interface NewBusinessStatus {
@@ -36,9 +38,10 @@ export async function insertBusinessStatus(q: Queryable, s: NewBusinessStatus): 
 export async function listBusinessStatuses(q: Queryable, documentMessageIds: string[]): Promise<BusinessStatusRow[]> {
   if (documentMessageIds.length === 0) return [];
   const r = await q.query<BusinessStatusRow>(
-    `SELECT id::text AS id, document_message_id, reporter, status_code, description, staff, reported_at, reported_at_iso,
-            status_message_id, recorded_at
-       FROM business_statuses WHERE document_message_id = ANY($1::uuid[]) ORDER BY business_statuses.id`,
+    `SELECT s.id::text AS id, s.document_message_id, s.reporter, s.status_code, s.description, s.staff, s.reported_at, s.reported_at_iso,
+            s.status_message_id, s.recorded_at, sm.recipients AS sent_to
+       FROM business_statuses s JOIN messages sm ON sm.id = s.status_message_id
+      WHERE s.document_message_id = ANY($1::uuid[]) ORDER BY s.id`,
     [documentMessageIds],
   );
   return r.rows;

@@ -52,6 +52,9 @@ t.test('a recall agreed by one recipient, a take-back request refused by another
   const r2 = tr2.recipients.find((r) => r.recipient === H41)!;
   t.same(r2.takeBack, { ...r2.takeBack, kind: 'request', answer: '16' });
   t.equal(r2.recalled, false);
+  t.equal(tr2.recipients.find((r) => r.recipient === H14)?.takeBack, null, 'the 13 went to H41 only: no take-back request for H14');
+  const own = (await hub.request(H14, 'GET', `/v1/messages/${id2}/tracking`)).json<Track & { recipients: { statuses: { code: string }[] }[] }>();
+  t.same(own.recipients[0]?.statuses.map((s) => s.code), [], 'nor does H14 see it in its own tracking');
   const wrongWay = await hub.request(H41, 'POST', '/v1/messages', status(H41, G22, '13', docB));
   t.equal(wrongWay.status, 422, 'a recipient cannot send a take-back request for a document it received');
 });
