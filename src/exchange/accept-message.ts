@@ -423,9 +423,21 @@ export async function acceptMessage(deps: ExchangeDeps, callerOrganId: string, b
   }
 }
 
-async function recordRejection(deps: ExchangeDeps, caller: string, size: number, sha256: string, e: HubError): Promise<void> {
+/** Refusals acceptMessage has counted and logged, so that the route's error hook does not do it again. */
+const recordedRejections = new WeakSet<Error>();
+
+export const isRecordedRejection = (e: unknown): boolean => e instanceof Error && recordedRejections.has(e);
+
+/**
+ * Counts a refused submission (metrics), logs it, and writes it to the exchange
+ * log when the caller is a known agency. acceptMessage records its own refusals;
+ * the route records those made before it runs (415, 413, 401).
+ */
+export async function recordRejection(deps: ExchangeDeps, caller: string | null, size: number | null, sha256: string | null, e: HubError): Promise<void> {
+  recordedRejections.add(e);
   deps.metrics.rejected(e.code);
   deps.log.warn({ caller, code: e.code, sha256, size, line: e.line, column: e.column, organId: e.organId }, `message rejected: ${e.message}`);
+  if (caller === null) return;
   try {
     await deps.db.tx((q) =>
       appendAuditEvent(q, {

@@ -206,6 +206,26 @@ t.test('every refusal has its status and code and leaves nothing behind', async 
   t.equal(big.status, 413);
   t.equal(big.json<{ error: { code: string } }>().error.code, 'exchange.too_large');
 
+  // Every refusal is counted by code and, when an agency made it, in the exchange log: also those made
+  // before the document is read (Content-Type, the hub's size limit, no certificate).
+  const rejected = async (h: typeof hub, code: string): Promise<number> =>
+    Number((await h.request(null, 'GET', '/metrics')).body.toString().match(new RegExp(`^edoc_hub_messages_rejected_total\\{code="${code.replace('.', '\\.')}"\\} (\\d+)$`, 'm'))?.[1] ?? 0);
+  const logged = async (h: typeof hub, code: string): Promise<{ actor: string; size: number | null }[]> =>
+    (
+      await h.tdb.db.query<{ actor: string; size: number | null }>(
+        "SELECT actor, (data->>'size')::int AS size FROM audit_events WHERE type = 'message.rejected' AND data->>'code' = $1",
+        [code],
+      )
+    ).rows;
+  t.equal(await rejected(hub, 'http.unsupported_media_type'), 1, 'the 415 is counted');
+  t.same(await logged(hub, 'http.unsupported_media_type'), [{ actor: G22, size: 7 }], 'and logged with its caller and size');
+  t.equal(await rejected(hub, 'auth.no_client_certificate'), 1, 'the 401 is counted');
+  t.same(await logged(hub, 'auth.no_client_certificate'), [], 'but not logged: no agency made it');
+  t.equal(await rejected(hub, 'edxml.not_well_formed'), 1, "the reader's refusal is counted once");
+  t.equal(await rejected(hub, 'exchange.too_large'), 2, "the agency's limit: counted once each");
+  t.equal(await rejected(small, 'exchange.too_large'), 1, "the hub's limit is counted");
+  t.same(await logged(small, 'exchange.too_large'), [{ actor: G22, size: replacement.length }], 'and logged');
+
   // A DocumentId reused for different content is a conflict unless it is an update/replacement/recall.
   const first = await hub.request(G22, 'POST', '/v1/messages', replacement.toString('utf8').replace(/<edXML:BussinessDocType>3</, '<edXML:BussinessDocType>0<'));
   t.equal(first.status, 202, first.body.toString());

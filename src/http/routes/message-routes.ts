@@ -1,7 +1,8 @@
 /** Agency API: submit, fetch, track and list messages. */
 import type { FastifyInstance } from 'fastify';
 import type { HubServices } from '../../hub/hub-services.js';
-import { acceptMessage } from '../../exchange/accept-message.js';
+import { acceptMessage, isRecordedRejection, recordRejection } from '../../exchange/accept-message.js';
+import { toHubError } from '../error-handler.js';
 import { fetchMessage } from '../../exchange/inbox.js';
 import { trackMessage } from '../../exchange/track-message.js';
 import { listSent } from '../../exchange/list-sent.js';
@@ -38,6 +39,16 @@ export function messageRoutes(app: FastifyInstance, s: HubServices): void {
         tags: ['agency'],
         consumes: ['application/xml', 'text/xml', 'application/octet-stream'],
         response: { 200: acceptedSchema, 202: acceptedSchema, 400: errorSchema, 403: errorSchema, 409: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema },
+      },
+      // Refusals made before acceptMessage runs (a body over the limit, the wrong Content-Type, no
+      // client certificate) are counted and logged like those it makes.
+      onError: async (req, _reply, err) => {
+        if (isRecordedRejection(err)) return;
+        const e = toHubError(err);
+        if (e.status >= 500) return;
+        const caller = req.caller?.kind === 'agency' ? req.caller.organId : null;
+        const length = Number(req.headers['content-length']);
+        await recordRejection(s.exchange, caller, Number.isSafeInteger(length) ? length : null, null, e);
       },
     },
     async (req, reply) => {
