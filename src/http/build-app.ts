@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { completeOpenApi } from './openapi-extras.js';
 import type { HubServices } from '../hub/hub-services.js';
 import { errorHandler } from './error-handler.js';
 import { messageRoutes } from './routes/message-routes.js';
@@ -54,6 +55,8 @@ export async function buildApp(s: HubServices, tls: TlsMaterial | null): Promise
 
   await app.register(swagger, {
     openapi: {
+      // 3.1: its security schemes include mutual TLS.
+      openapi: '3.1.0',
       info: {
         title: 'edoc-hub',
         version: '0.1.0',
@@ -65,6 +68,11 @@ export async function buildApp(s: HubServices, tls: TlsMaterial | null): Promise
         { name: 'audit', description: 'Exchange log (auditor certificates; agencies see their own events)' },
         { name: 'operations', description: 'Health and metrics' },
       ],
+    },
+    transformObject: (d) => {
+      if (!('openapiObject' in d)) return d.swaggerObject;
+      completeOpenApi(d.openapiObject);
+      return d.openapiObject;
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

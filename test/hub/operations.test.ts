@@ -30,6 +30,17 @@ t.test('operations endpoints', async (t) => {
   for (const p of ['/v1/messages', '/v1/inbox', '/v1/deliveries/{id}/ack', '/v1/messages/{id}/tracking', '/v1/sent', '/v1/agencies', '/v1/messages/{id}/receipt', '/v1/audit/events']) {
     t.ok(openapi.paths[p], `OpenAPI documents ${p}`);
   }
+  // What the route schemas cannot say (src/http/openapi-extras.ts): raw edXML in and out, mutual TLS.
+  t.match(openapi, {
+    openapi: /^3\.1\./,
+    paths: {
+      '/v1/messages': { post: { requestBody: { required: true, content: { 'application/xml': { schema: { type: 'string', format: 'binary' } } } } } },
+      '/v1/messages/{id}': { get: { responses: { 200: { content: { 'application/xml': {} } }, 404: { content: { 'application/json': {} } } } } },
+      '/v1/inbox': { get: { responses: { 401: { content: { 'application/json': {} } } } } },
+    },
+    components: { securitySchemes: { mutualTLS: { type: 'mutualTLS' } } },
+    security: [{ mutualTLS: [] }],
+  });
   const unknown = await hub.request(null, 'GET', '/v1/nothing-here');
   t.equal(unknown.status, 404);
   t.equal(unknown.json<{ error: { code: string } }>().error.code, 'http.not_found');

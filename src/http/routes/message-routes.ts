@@ -71,7 +71,7 @@ export function messageRoutes(app: FastifyInstance, s: HubServices): void {
         summary: 'The exact bytes of a message (sender and recipients only)',
         tags: ['agency'],
         params: idParams,
-        produces: ['application/xml'],
+        // The 200 (the bytes) is described in ../openapi-extras.ts.
         response: { 404: errorSchema, 410: errorSchema },
       },
     },

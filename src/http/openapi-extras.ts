@@ -1,0 +1,55 @@
+/**
+ * What the OpenAPI document cannot learn from the route schemas: the raw edXML
+ * bodies (a body schema would make Fastify validate the bytes as JSON), the
+ * bytes a download returns, and how callers authenticate (mutual TLS, 401
+ * without a certificate).
+ */
+import { errorSchema } from './routes/schemas.js';
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const edxmlBytes = { type: 'string', format: 'binary', description: 'the exact edXML bytes' } as const;
+const edxmlContent = {
+  'application/xml': { schema: edxmlBytes },
+  'text/xml': { schema: edxmlBytes },
+  'application/octet-stream': { schema: edxmlBytes },
+};
+const unauthenticated = {
+  description: 'no client certificate (mutual TLS) was presented',
+  content: { 'application/json': { schema: errorSchema } },
+};
+
+/** The operation at `path` and `method` in the document's paths, if there is one. */
+function operation(paths: Json, path: string, method: string): Json | undefined {
+  const item = paths[path];
+  const op = isObject(item) ? item[method] : undefined;
+  return isObject(op) ? op : undefined;
+}
+
+/** Adds the raw bodies, the security scheme and 401 answers to the generated document (in place). */
+export function completeOpenApi(doc: { paths?: object; components?: object; security?: unknown }): void {
+  const paths: Json = isObject(doc.paths) ? doc.paths : {};
+  const submit = operation(paths, '/v1/messages', 'post');
+  if (submit) submit.requestBody = { required: true, description: 'the edXML document or status message, as signed', content: edxmlContent };
+  const download = operation(paths, '/v1/messages/{id}', 'get');
+  if (download && isObject(download.responses)) {
+    download.responses['200'] = {
+      description: 'the exact bytes as submitted; headers X-Edoc-Sha256 and, for a recipient, X-Edoc-Delivery-Id',
+      content: { 'application/xml': { schema: edxmlBytes } },
+    };
+  }
+  for (const item of Object.values(paths)) {
+    for (const op of Object.values(isObject(item) ? item : {})) {
+      if (!isObject(op) || !isObject(op.responses) || !Array.isArray(op.tags)) continue;
+      if (op.tags.includes('agency') || op.tags.includes('audit')) op.responses['401'] ??= unauthenticated;
+    }
+  }
+  const components: Json = isObject(doc.components) ? doc.components : {};
+  components.securitySchemes = {
+    ...(isObject(components.securitySchemes) ? components.securitySchemes : {}),
+    mutualTLS: { type: 'mutualTLS', description: "a client certificate issued to the agency (its OrganId) or to an auditor, chained to the hub's trust store" },
+  };
+  doc.components = components;
+  doc.security = [{ mutualTLS: [] }];
+}
