@@ -12,11 +12,13 @@ import { HubError, isHubError } from '../shared/hub-error.js';
 import { failpoint } from '../shared/failpoint.js';
 import { readEdxmlDocument, readEdxmlDocumentInSteps } from '../edxml/read-edxml.js';
 import type { EdxmlMessage, StatusMessage } from '../edxml/types.js';
+import type { XmlDocument } from '../edxml/xml/tree.js';
 import type { Agency } from '../directory/agency.js';
 import type { Queryable } from '../store/db.js';
 import { advisoryKey } from '../store/advisory-key.js';
 import {
   findLatestDocument,
+  findPriors,
   insertMessages,
   priorsFromRows,
   priorsQuery,
@@ -91,7 +93,12 @@ interface Checked {
   sha256: string;
 }
 
-async function check(deps: ExchangeDeps, callerOrganId: string, bytes: Buffer, sha256: string, opts: AcceptOptions): Promise<Checked> {
+/** A resubmission of bytes accepted before, found when a check refused it (see `check`). */
+interface Resubmitted {
+  duplicateOf: MessageRow;
+}
+
+async function check(deps: ExchangeDeps, callerOrganId: string, bytes: Buffer, sha256: string, opts: AcceptOptions): Promise<Checked | Resubmitted> {
   // The caller must be the sender (checked below): its entry, and its own size limit, before anything is read,
   // since reading a large document is most of its cost.
   const sender = (await deps.agencies.get([callerOrganId])).get(callerOrganId);
@@ -110,6 +117,22 @@ async function check(deps: ExchangeDeps, callerOrganId: string, bytes: Buffer, s
       element: 'From',
     });
   }
+  try {
+    return await admit(deps, message, doc, sender, sha256, opts);
+  } catch (e) {
+    // These exact bytes, accepted before, get the first answer whatever changed since (a recipient
+    // deactivated, the sender's certificate revoked, its policy made stricter): a retry must not read
+    // as "never accepted". The refusals are for new submissions.
+    if (!isHubError(e)) throw e;
+    const [prior] = await findPriors(deps.db, [{ from, kind: message.kind, documentId: message.documentId, sha256 }]);
+    if (prior?.duplicate) return { duplicateOf: prior.duplicate };
+    throw e;
+  }
+}
+
+/** The checks after reading: the sender and every recipient are known and active, the signature passes the sender's policy. */
+async function admit(deps: ExchangeDeps, message: EdxmlMessage, doc: XmlDocument, sender: Agency | undefined, sha256: string, opts: AcceptOptions): Promise<Checked> {
+  const from = message.from.organId;
   const to = uniqueInOrder(message.to);
   const agencies = await deps.agencies.get(to);
   if (!sender || !sender.active) {
@@ -399,6 +422,10 @@ export async function acceptMessage(deps: ExchangeDeps, callerOrganId: string, b
   const sha256 = opts.sha256 ?? createHash('sha256').update(bytes).digest('hex');
   try {
     const checked = await check(deps, callerOrganId, bytes, sha256, opts);
+    if ('duplicateOf' in checked) {
+      deps.log.info({ messageId: checked.duplicateOf.id, from: callerOrganId, sha256 }, 'resubmission answered with the first acceptance (it would be refused as new)');
+      return answer(checked.duplicateOf, true);
+    }
     const { row, duplicate, pushIds } = await commits(deps).submit({
       c: checked,
       bytes,

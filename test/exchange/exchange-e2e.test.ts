@@ -262,3 +262,26 @@ t.test('a "fail" acknowledgement is reported to the sender once', async (t) => {
   t.equal(notices.length, 1, 'one notice');
   t.match(notices[0]!.message.subject, /tệp đính kèm hỏng/);
 });
+
+t.test('a resubmission gets its first answer even when the same bytes would now be refused as new', async (t) => {
+  const hub = await startTestHub();
+  t.teardown(() => hub.close());
+  await hub.setAgency(G22, { signaturePolicy: 'lenient' });
+  const first = await hub.request(G22, 'POST', '/v1/messages', replacement);
+  t.equal(first.status, 202, first.body.toString());
+  const id = first.json<{ id: string }>().id;
+
+  // Since then a recipient left the directory and the sender's policy now requires signatures.
+  await hub.setAgency(H14, { active: false });
+  await hub.setAgency(G22, { signaturePolicy: 'required' });
+  const again = await hub.request(G22, 'POST', '/v1/messages', replacement);
+  t.equal(again.status, 200, again.body.toString());
+  t.match(again.json(), { id, duplicate: true }, 'the first answer');
+  const deliveries = await hub.tdb.db.query<{ n: string }>('SELECT count(*) AS n FROM deliveries WHERE message_id = $1', [id]);
+  t.equal(Number(deliveries.rows[0]!.n), 3, 'nothing delivered again');
+
+  // Different bytes under another DocumentId are new: refused.
+  const other = await hub.request(G22, 'POST', '/v1/messages', replacement.toString('utf8').replaceAll(DOC_ID, `${G22},2026/12/01,9/VPCP`));
+  t.equal(other.status, 422, 'a new submission meets the checks as they are now');
+  t.equal(other.json<{ error: { code: string } }>().error.code, 'exchange.unknown_recipient');
+});
