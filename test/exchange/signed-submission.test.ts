@@ -73,5 +73,11 @@ t.test('signature verdicts at submission', async (t) => {
   await t.rejects(acceptMessage(hub.hub.services.exchange, H41, signAs(H41, unsigned), { onBehalfOf: { user: 'x' } }), {
     code: 'exchange.hub_signature_invalid',
   });
-  t.equal((await hub.request(H41, 'POST', '/v1/messages', status03)).status, 422, 'a hub-signed message is not accepted from an agency over the API');
+  const hubSigned = signEdxml(
+    buildStatus({ from: { organId: H41 }, responseFor: { organId: G22, documentId: DOC_ID }, statusCode: '04', description: 'Đã phân công' }),
+    { keyPem: readFileSync(l.signingKey, 'utf8'), certPem: readFileSync(l.signingCert, 'utf8'), c14n: 'exclusive' },
+  );
+  t.equal((await hub.request(H41, 'POST', '/v1/messages', hubSigned)).status, 422, 'a hub-signed message is not accepted from an agency over the API');
+  const resent = await hub.request(H41, 'POST', '/v1/messages', status03);
+  t.match({ status: resent.status, body: resent.json() }, { status: 200, body: { id: viaConsole.id, duplicate: true } }, 'the bytes its clerk sent: the first answer, nothing new');
 });
