@@ -3,7 +3,8 @@
  * is queued or retrying (or stuck in pushing after a crash) gets its job added
  * again. Adding is idempotent (job id = delivery id), so running this often is
  * cheap and safe; it is what makes "accepted" survive a crash between commit
- * and enqueue, or a Redis that lost its data.
+ * and enqueue, or a Redis that lost its data. Each run then does `repair`
+ * (the hub's: failure notices still due to senders).
  */
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
@@ -19,6 +20,8 @@ export interface ReconcilerOptions {
   /** A delivery in `pushing` longer than this is taken as abandoned by a crashed worker. */
   stuckMs: number;
   intervalMs: number;
+  /** More work rebuilt from the database on each run; resolves to how much it did. */
+  repair?: () => Promise<number>;
 }
 
 export interface Reconciler {
@@ -54,7 +57,7 @@ export function createReconciler(opts: ReconcilerOptions): Reconciler {
       if (rows.length < 1000) break;
     }
     if (total > 0) opts.log.info({ requeued: total }, 'reconciler re-enqueued push deliveries from the database');
-    return total;
+    return total + (opts.repair ? await opts.repair() : 0);
   }
 
   function tick(): void {

@@ -13,16 +13,25 @@ import { signEdxml } from '../pki/xmldsig/sign-edxml.js';
 import { auditEventWrites } from '../audit/append-event.js';
 import { getAgencies } from '../store/agency-repo.js';
 import { advisoryKey } from '../store/advisory-key.js';
-import { initialDeliveryState, type DeliveryRow } from '../store/delivery-repo.js';
+import { clearDueNotice, initialDeliveryState, listDueNotices, type DeliveryRow } from '../store/delivery-repo.js';
 import { findHubNotice, getMessage, insertMessage, SEQ_ORDER_LOCK } from '../store/message-repo.js';
 import type { ExchangeDeps } from './exchange-deps.js';
 import { messageSummary } from './message-view.js';
 
+/**
+ * Sends the sender its notice about a failed delivery, once: resolves to the
+ * notice's message id, or null when it was sent before or none is due. The
+ * delivery's state change recorded the notice as due (`notices_due`); sending
+ * it clears that, and `repairSenderNotices` sends those a crash left due.
+ */
 export async function notifySender(deps: ExchangeDeps, delivery: Pick<DeliveryRow, 'id' | 'message_id' | 'recipient' | 'state'>, reason: string): Promise<string | null> {
   const original = await getMessage(deps.db, delivery.message_id);
-  if (!original || original.generated_by_hub) return null; // never a notice about a notice
-  const sender = (await getAgencies(deps.db, [original.from_organ])).get(original.from_organ);
-  if (!sender) return null;
+  const sender = original && !original.generated_by_hub ? (await getAgencies(deps.db, [original.from_organ])).get(original.from_organ) : undefined;
+  if (!original || !sender) {
+    // Never a notice about a notice, nor to a sender no longer in the directory.
+    await clearDueNotice(deps.db, delivery.id);
+    return null;
+  }
   const what = delivery.state === 'undeliverable' ? 'Không chuyển được văn bản đến' : 'Văn bản bị từ chối tiếp nhận (lỗi truyền nhận) bởi';
   const unsigned = buildStatus({
     from: { organId: deps.config.hubOrganId, organName: 'edoc-hub (trục liên thông)' },
@@ -42,6 +51,7 @@ export async function notifySender(deps: ExchangeDeps, delivery: Pick<DeliveryRo
 
   // One notice per delivery: the lock makes the check-then-insert below safe across processes.
   const id = await deps.db.tx(async (q) => {
+    await clearDueNotice(q, delivery.id);
     if (await findHubNotice(q, delivery.id)) return null;
     const messageId = timeOrderedId();
     const mode = sender.delivery.mode;
@@ -86,4 +96,23 @@ export async function notifySender(deps: ExchangeDeps, delivery: Pick<DeliveryRo
   deps.scheduler.schedulePush(id.push);
   deps.log.info({ messageId: id.messageId, deliveryId: delivery.id, sender: original.from_organ }, 'sender notified of a failed delivery');
   return id.messageId;
+}
+
+/**
+ * Sends the notices still due `graceMs` after their delivery failed (the process
+ * that changed its state crashed, or sending the notice failed): run by the
+ * reconciler. Resolves to how many it sent.
+ */
+export async function repairSenderNotices(deps: ExchangeDeps, graceMs: number, limit = 100): Promise<number> {
+  let sent = 0;
+  for (const d of await listDueNotices(deps.db, new Date(Date.now() - graceMs), limit)) {
+    const reason = d.state === 'undeliverable' ? (d.last_error ?? 'undeliverable') : (d.ack_reason ?? 'no reason given');
+    try {
+      if (await notifySender(deps, d, reason)) sent += 1;
+    } catch (err) {
+      deps.log.error({ err, deliveryId: d.id }, 'could not notify the sender of a failed delivery; will try again');
+    }
+  }
+  if (sent > 0) deps.log.warn({ sent }, 'sent failure notices that were still due (after a crash or an error)');
+  return sent;
 }

@@ -27,7 +27,7 @@ import { buildApp } from '../http/build-app.js';
 import type { HubServices } from './hub-services.js';
 import { createExchangeDeps } from './create-exchange-deps.js';
 import { createTrustLoadRecorder } from './record-trust-loads.js';
-import { notifySender } from '../exchange/notify-sender.js';
+import { notifySender, repairSenderNotices } from '../exchange/notify-sender.js';
 import { purgeExpiredDocuments } from '../exchange/purge-expired.js';
 
 export interface Hub {
@@ -118,6 +118,7 @@ export async function createHub(config: HubConfig, opts: CreateHubOptions = {}):
           graceMs: config.delivery.reconcileGraceMs,
           stuckMs: config.delivery.pushTimeoutMs * 2,
           intervalMs: config.delivery.reconcileIntervalMs,
+          repair: () => repairSenderNotices(exchange, config.delivery.reconcileGraceMs),
         });
         reconciler.start();
         sealer = createAuditSealer({

@@ -173,3 +173,22 @@ export function markFetched(deliveryIds: readonly string[]): GuardStatement {
 export function markOneFetched(deliveryId: string): GuardStatement {
   return { name: 'delivery_fetched_one', sql: `${MARK_FETCHED} WHERE id = $1::uuid AND state = 'available' RETURNING id`, params: [deliveryId] };
 }
+
+/** A failed or undeliverable delivery whose sender has not yet been sent its notice (migration 012). */
+export type DueNotice = Pick<DeliveryRow, 'id' | 'message_id' | 'recipient' | 'state' | 'ack_reason' | 'last_error'>;
+
+/** Notices due since before `dueBefore`, oldest first. */
+export async function listDueNotices(q: Queryable, dueBefore: Date, limit: number): Promise<DueNotice[]> {
+  const r = await q.query<DueNotice>(
+    `SELECT d.id, d.message_id, d.recipient, d.state, d.ack_reason, d.last_error
+       FROM notices_due n JOIN deliveries d ON d.id = n.delivery_id
+      WHERE n.due_at < $1 ORDER BY n.due_at LIMIT $2`,
+    [dueBefore, limit],
+  );
+  return r.rows;
+}
+
+/** The notice about this delivery was sent (or needs none). */
+export async function clearDueNotice(q: Queryable, deliveryId: string): Promise<void> {
+  await q.query('DELETE FROM notices_due WHERE delivery_id = $1', [deliveryId]);
+}

@@ -11,6 +11,7 @@ import { buildStatus } from '../../src/edxml/build-edxml.js';
 import { startTestHub, type TestHub } from '../helpers/test-hub.js';
 import { startPushEndpoint } from '../helpers/push-endpoint.js';
 import { until } from '../helpers/until.js';
+import { repairSenderNotices } from '../../src/exchange/notify-sender.js';
 
 const corpusFile = new URL('../../../shared/corpus/real/vpcp-sdk-edoc_replacement.edxml', import.meta.url);
 const fixtureFile = new URL('../fixtures/edxml/edoc-replacement.edxml', import.meta.url);
@@ -261,6 +262,27 @@ t.test('a "fail" acknowledgement is reported to the sender once', async (t) => {
   const notices = inbox.entries.filter((e) => e.message.from === 'edoc-hub');
   t.equal(notices.length, 1, 'one notice');
   t.match(notices[0]!.message.subject, /tệp đính kèm hỏng/);
+  t.equal(await dueNotices(hub), 0, 'and none left due');
+});
+
+const dueNotices = async (hub: TestHub): Promise<number> => Number((await hub.tdb.db.query<{ n: string }>('SELECT count(*) AS n FROM notices_due')).rows[0]!.n);
+
+t.test('a failure notice that a crash left unsent is sent by the repair, once', async (t) => {
+  const hub = await startTestHub();
+  t.teardown(() => hub.close());
+  await hub.setAgency(G22, { signaturePolicy: 'lenient' });
+  t.equal((await hub.request(G22, 'POST', '/v1/messages', replacement)).status, 202);
+  const entry = (await hub.request(H41, 'GET', '/v1/inbox')).json<{ entries: { deliveryId: string }[] }>().entries[0]!;
+  // The "fail" acknowledgement committed, then the process died before it made the notice.
+  await hub.tdb.db.query("UPDATE deliveries SET state = 'failed', ack_result = 'fail', ack_reason = 'chữ ký số không hợp lệ', acked_at = now() WHERE id = $1", [entry.deliveryId]);
+  t.equal(await dueNotices(hub), 1, 'the state change recorded the notice as due');
+  t.equal(await repairSenderNotices(hub.hub.services.exchange, 0), 1, 'the repair sent it');
+  t.equal(await repairSenderNotices(hub.hub.services.exchange, 0), 0, 'and only once');
+  t.equal(await dueNotices(hub), 0);
+  const inbox = (await hub.request(G22, 'GET', '/v1/inbox')).json<{ entries: { message: { from: string; statusCode: string; subject: string } }[] }>();
+  const notices = inbox.entries.filter((e) => e.message.from === 'edoc-hub');
+  t.equal(notices.length, 1, 'the sender has one notice');
+  t.match(notices[0]!.message, { statusCode: '02', subject: /chữ ký số không hợp lệ/ });
 });
 
 t.test('a resubmission gets its first answer even when the same bytes would now be refused as new', async (t) => {

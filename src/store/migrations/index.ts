@@ -14,6 +14,7 @@ import { auditEventMessagesMigration } from './008-audit-event-messages.js';
 import { messagesLookupIndexesMigration } from './009-messages-lookup-indexes.js';
 import { auditDataLz4Migration } from './010-audit-data-lz4.js';
 import { deliveriesHotFetchMigration } from './011-deliveries-hot-fetch.js';
+import { senderNoticesDueMigration } from './012-sender-notices-due.js';
 
 export type { Migration } from './migration.js';
 
@@ -29,4 +30,5 @@ export const migrations: readonly Migration[] = [
   messagesLookupIndexesMigration,
   auditDataLz4Migration,
   deliveriesHotFetchMigration,
+  senderNoticesDueMigration,
 ];
