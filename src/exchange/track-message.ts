@@ -84,8 +84,10 @@ export async function trackMessage(q: Queryable, config: HubConfig, organId: str
     // Received: a pull recipient when the document is in its inbox (from its creation, however late it
     // fetches), a push recipient when its endpoint took it (until then, from its creation).
     const arrival = d.mode === 'pull' ? d.created_at : (d.delivered_at ?? d.created_at);
+    const recalled = takeBack?.answer === '15' && (takeBack.kind === 'recall' || takeBack.kind === 'request');
+    // No deadlines for a copy that never arrived, one taken back, or a recall itself (nothing to register or handle).
     const deadlines =
-      m.kind === 'edoc' && d.state !== 'undeliverable' && d.state !== 'failed'
+      m.kind === 'edoc' && m.business_doc_type !== 1 && !recalled && d.state !== 'undeliverable' && d.state !== 'failed'
         ? deadlineView(arrival, m.priority, dueDate, fromRecipient.map((s) => ({ code: s.status_code, at: s.recorded_at })), now, config.deadlines)
         : null;
     return {
@@ -94,7 +96,7 @@ export async function trackMessage(q: Queryable, config: HubConfig, organId: str
       statuses: entries,
       businessStatus: fromRecipient.at(-1)?.status_code ?? null,
       takeBack,
-      recalled: takeBack?.answer === '15' && (takeBack.kind === 'recall' || takeBack.kind === 'request'),
+      recalled,
       deadlines,
     };
   });

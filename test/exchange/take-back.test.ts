@@ -17,7 +17,7 @@ const status = (from: string, to: string, code: '13' | '15' | '16', docId: strin
 
 interface Track {
   linked: { id: string; businessDocType: number }[];
-  recipients: { recipient: string; recalled: boolean; takeBack: { kind: string; answer: string | null } | null }[];
+  recipients: { recipient: string; recalled: boolean; takeBack: { kind: string; answer: string | null } | null; deadlines: object | null }[];
 }
 
 t.test('a recall agreed by one recipient, a take-back request refused by another', async (t) => {
@@ -39,6 +39,10 @@ t.test('a recall agreed by one recipient, a take-back request refused by another
   const h41 = tr.recipients.find((r) => r.recipient === H41)!;
   t.same(h41.takeBack, { ...h41.takeBack, kind: 'recall', answer: '15' });
   t.equal(h41.recalled, true);
+  t.equal(h41.deadlines, null, 'a copy taken back has no deadlines (nothing is overdue)');
+  const recallId = recall.json<{ id: string }>().id;
+  const ofRecall = (await hub.request(G22, 'GET', `/v1/messages/${recallId}/tracking`)).json<Track>();
+  t.ok(ofRecall.recipients.length > 0 && ofRecall.recipients.every((r) => r.deadlines === null), 'nor has the recall message itself');
   const h14 = tr.recipients.find((r) => r.recipient === H14)!;
   t.equal(h14.recalled, false, 'not recalled where the recipient has not agreed');
   t.equal(h14.takeBack?.answer, null);
