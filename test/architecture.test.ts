@@ -43,7 +43,9 @@ const ALLOWED: Record<string, string[]> = {
   queue: ['shared', 'exchange'],
   delivery: ['shared', 'store', 'audit', 'queue', 'exchange'],
   observability: ['shared', 'exchange'],
-  http: ['shared', 'config', 'edxml', 'pki', 'directory', 'store', 'audit', 'exchange', 'queue', 'observability', 'hub', 'console'],
+  http: ['shared', 'config', 'edxml', 'pki', 'directory', 'store', 'audit', 'exchange', 'queue', 'observability', 'hub', 'console', 'axis'],
+  // The national-axis compatible calls: another front door onto the same exchange.
+  axis: ['shared', 'config', 'store', 'exchange', 'http', 'hub'],
   console: ['shared', 'config', 'edxml', 'pki', 'directory', 'store', 'audit', 'exchange', 'queue', 'http', 'hub'],
   hub: ['shared', 'config', 'edxml', 'pki', 'directory', 'store', 'audit', 'exchange', 'queue', 'delivery', 'observability', 'http', 'console'],
   cli: ['shared', 'config', 'edxml', 'pki', 'directory', 'store', 'audit', 'exchange', 'hub', 'console'],

@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health-routes.js';
 import { receiptRoutes } from './routes/receipt-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { consoleRoutes } from '../console/console-routes.js';
+import { axisRoutes } from '../axis/axis-routes.js';
 import { HubError } from '../shared/hub-error.js';
 import { readDocumentBody } from './read-document-body.js';
 import './caller.js';
@@ -67,6 +68,7 @@ export async function buildApp(s: HubServices, tls: TlsMaterial | null): Promise
         { name: 'agency', description: 'Agency document systems (mutual TLS)' },
         { name: 'audit', description: 'Exchange log (auditor certificates; agencies see their own events)' },
         { name: 'operations', description: 'Health and metrics' },
+        { name: 'axis', description: 'National-axis compatible calls (docs/axis.md): a client certificate or HMAC-signed requests' },
       ],
     },
     transformObject: (d) => {
@@ -83,6 +85,7 @@ export async function buildApp(s: HubServices, tls: TlsMaterial | null): Promise
   agencyRoutes(app, s);
   receiptRoutes(app, s);
   await auditRoutes(app, { db: s.db });
+  await axisRoutes(app, s);
   await consoleRoutes(app, s);
   return app;
 }

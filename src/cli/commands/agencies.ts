@@ -1,6 +1,6 @@
 /** `edoc-hub agencies list|set|import`: the operator's view of the agency directory. */
 import { parseArgs } from 'node:util';
-import { userInfo } from 'node:os';
+import { operatorActor } from '../operator-actor.js';
 import type { CliCommand } from '../command.js';
 import { openStore } from '../open-store.js';
 import { listAgencies } from '../../store/agency-repo.js';
@@ -12,8 +12,6 @@ import { HubError } from '../../shared/hub-error.js';
 const dbNote = `The database is DATABASE_URL, or the embedded one under ./var (stop the hub
 first when it uses the embedded database: only one process can open it).
 Changes are logged in the exchange log as operator:<user>.`;
-
-const operator = (): string => `operator:${userInfo().username}`;
 
 export const list: CliCommand = {
   name: 'agencies list',
@@ -117,7 +115,7 @@ ${dbNote}`,
         for (const p of values.unpin ?? []) pins.delete(normalizeFingerprint(p));
         change.certificates = [...pins];
       }
-      const stored = await changeAgency(db, operator(), organId, change);
+      const stored = await changeAgency(db, operatorActor(), organId, change);
       io.stdout.write(`${JSON.stringify(stored)}\n`);
       return 0;
     } finally {
@@ -141,7 +139,7 @@ ${dbNote}`,
     const dir = await loadDirectoryFile(positionals[0]!);
     const { db } = await openStore(io.env);
     try {
-      const changed = await importDirectoryChanges(db, operator(), dir);
+      const changed = await importDirectoryChanges(db, operatorActor(), dir);
       io.stdout.write(`${dir.agencies.length} agencies read, ${changed} added or changed\n`);
       return 0;
     } finally {

@@ -32,5 +32,8 @@ export const commands: CommandEntry[] = [
   { name: 'verify', summary: 'Verify the XML signature of an edXML file (prints the verdict as JSON)', load: async () => (await import('./verify.js')).default },
   { name: 'receipt verify', summary: 'Verify a signed receipt offline (exit 0 only when valid)', load: async () => (await import('./receipt-verify.js')).default },
   { name: 'users add', summary: 'Create a web-console user (password read from standard input)', load: async () => (await import('./users-add.js')).default },
+  { name: 'axis add', summary: 'Let an agency system use the national-axis compatible API (prints its secret)', load: async () => (await import('./axis-systems.js')).add },
+  { name: 'axis list', summary: 'List systems of the national-axis compatible API', load: async () => (await import('./axis-systems.js')).list },
+  { name: 'axis disable', summary: 'Stop a system of the national-axis compatible API', load: async () => (await import('./axis-systems.js')).disable },
   { name: 'users list', summary: 'List web-console users (role, agency, lock-out state)', load: async () => (await import('./users-list.js')).default },
 ];

@@ -15,6 +15,7 @@ import { messagesLookupIndexesMigration } from './009-messages-lookup-indexes.js
 import { auditDataLz4Migration } from './010-audit-data-lz4.js';
 import { deliveriesHotFetchMigration } from './011-deliveries-hot-fetch.js';
 import { senderNoticesDueMigration } from './012-sender-notices-due.js';
+import { axisSystemsMigration } from './013-axis-systems.js';
 
 export type { Migration } from './migration.js';
 
@@ -31,4 +32,5 @@ export const migrations: readonly Migration[] = [
   auditDataLz4Migration,
   deliveriesHotFetchMigration,
   senderNoticesDueMigration,
+  axisSystemsMigration,
 ];
