@@ -263,7 +263,8 @@ export async function listLinkedTo(q: Queryable, id: string): Promise<MessageRow
 /**
  * What a reader needs to download a message, in one round trip: metadata, the
  * body (null when purged; a large one is read in slices as it is sent), and the
- * reader's own delivery.
+ * reader's own delivery. The slices are read with `q` after this returns: pass
+ * the pool, not a transaction that ends before the body is sent.
  */
 export async function getMessageWithBody(
   q: Queryable,
