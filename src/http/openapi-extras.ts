@@ -27,8 +27,8 @@ function operation(paths: Json, path: string, method: string): Json | undefined 
   return isObject(op) ? op : undefined;
 }
 
-/** Adds the raw bodies, the security scheme and 401 answers to the generated document (in place). */
-export function completeOpenApi(doc: { paths?: object; components?: object; security?: unknown }): void {
+/** Adds the raw bodies, the security schemes and 401 answers to the generated document (in place). */
+export function completeOpenApi(doc: { paths?: object; components?: object }): void {
   const paths: Json = isObject(doc.paths) ? doc.paths : {};
   const submit = operation(paths, '/v1/messages', 'post');
   if (submit) submit.requestBody = { required: true, description: 'the edXML document or status message, as signed', content: edxmlContent };
@@ -39,17 +39,27 @@ export function completeOpenApi(doc: { paths?: object; components?: object; secu
       content: { 'application/xml': { schema: edxmlBytes } },
     };
   }
+  // Agency and audit calls need a client certificate; the axis calls take one or a signed request;
+  // health, metrics and the docs need nothing.
   for (const item of Object.values(paths)) {
     for (const op of Object.values(isObject(item) ? item : {})) {
       if (!isObject(op) || !isObject(op.responses) || !Array.isArray(op.tags)) continue;
-      if (op.tags.includes('agency') || op.tags.includes('audit')) op.responses['401'] ??= unauthenticated;
+      if (op.tags.includes('agency') || op.tags.includes('audit')) op.security = [{ mutualTLS: [] }];
+      else if (op.tags.includes('axis')) op.security = [{ mutualTLS: [] }, { axisSignature: [] }];
+      else continue;
+      op.responses['401'] ??= unauthenticated;
     }
   }
   const components: Json = isObject(doc.components) ? doc.components : {};
   components.securitySchemes = {
     ...(isObject(components.securitySchemes) ? components.securitySchemes : {}),
     mutualTLS: { type: 'mutualTLS', description: "a client certificate issued to the agency (its OrganId) or to an auditor, chained to the hub's trust store" },
+    axisSignature: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'signature',
+      description: 'HMAC-SHA256 with the system secret over the method, path, systemid, from, servicetype, messagetype, timestamp and sha256 headers (docs/axis.md)',
+    },
   };
   doc.components = components;
-  doc.security = [{ mutualTLS: [] }];
 }

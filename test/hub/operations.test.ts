@@ -36,11 +36,14 @@ t.test('operations endpoints', async (t) => {
     paths: {
       '/v1/messages': { post: { requestBody: { required: true, content: { 'application/xml': { schema: { type: 'string', format: 'binary' } } } } } },
       '/v1/messages/{id}': { get: { responses: { 200: { content: { 'application/xml': {} } }, 404: { content: { 'application/json': {} } } } } },
-      '/v1/inbox': { get: { responses: { 401: { content: { 'application/json': {} } } } } },
+      '/v1/inbox': { get: { security: [{ mutualTLS: [] }], responses: { 401: { content: { 'application/json': {} } } } } },
+      '/axis/sendEdoc': { post: { security: [{ mutualTLS: [] }, { axisSignature: [] }] } },
     },
-    components: { securitySchemes: { mutualTLS: { type: 'mutualTLS' } } },
-    security: [{ mutualTLS: [] }],
+    components: { securitySchemes: { mutualTLS: { type: 'mutualTLS' }, axisSignature: { type: 'apiKey', in: 'header' } } },
   });
+  const live = (openapi as unknown as { paths: Record<string, { get: { security?: unknown; responses: Record<string, unknown> } }> }).paths['/health/live']!.get;
+  t.equal(live.security, undefined, 'health needs no certificate');
+  t.equal(live.responses['401'], undefined);
   const unknown = await hub.request(null, 'GET', '/v1/nothing-here');
   t.equal(unknown.status, 404);
   t.equal(unknown.json<{ error: { code: string } }>().error.code, 'http.not_found');
