@@ -58,9 +58,6 @@ async function authenticate(s: HubServices, req: FastifyRequest): Promise<void> 
     const system = await getAxisSystem(s.db, systemId);
     if (!system || !system.active) throw new HubError('axis.unauthenticated', `no active system ${systemId}`, { status: 401 });
     const sha256 = header(req, 'sha256').toLowerCase();
-    if (sha256 !== bodyDigest(req)) {
-      throw new HubError('axis.digest_mismatch', 'the sha256 header is not the SHA-256 (hex) of the request body', { status: 400, element: 'sha256' });
-    }
     const parts = {
       method: req.method,
       path: req.url,
@@ -73,6 +70,10 @@ async function authenticate(s: HubServices, req: FastifyRequest): Promise<void> 
     };
     const problem = axisSignatureProblem(system.secret, parts, header(req, 'signature'));
     if (problem) throw new HubError('axis.bad_signature', problem, { status: 401 });
+    // Signed, so the system vouches for the digest: a body that differs was changed on the way.
+    if (sha256 !== bodyDigest(req)) {
+      throw new HubError('axis.digest_mismatch', 'the sha256 header is not the SHA-256 (hex) of the request body', { status: 400, element: 'sha256' });
+    }
     if (from !== system.organId) {
       throw new HubError('axis.from_mismatch', `the from header is "${from}" but system ${systemId} acts for ${system.organId}`, { status: 403, organId: from });
     }

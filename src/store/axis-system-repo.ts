@@ -19,8 +19,13 @@ interface Row {
 
 const fromRow = (r: Row): AxisSystem => ({ systemId: r.system_id, organId: r.organ_id, secret: r.secret, active: r.active, createdAt: r.created_at });
 
+/** A system as its requests are checked: active only when it and its agency both are. */
 export async function getAxisSystem(q: Queryable, systemId: string): Promise<AxisSystem | null> {
-  const r = await q.query<Row>('SELECT * FROM axis_systems WHERE system_id = $1', [systemId]);
+  const r = await q.query<Row>(
+    `SELECT s.system_id, s.organ_id, s.secret, s.active AND a.active AS active, s.created_at
+       FROM axis_systems s JOIN agencies a ON a.organ_id = s.organ_id WHERE s.system_id = $1`,
+    [systemId],
+  );
   return r.rows[0] ? fromRow(r.rows[0]) : null;
 }
 

@@ -124,6 +124,9 @@ t.test('refusals: unsigned, wrong secret, replayed, tampered body, from another 
   t.same(code(await hub.request(H41, 'GET', '/axis/getReceivedEdocList', undefined, { from: G22 })), [403, 'axis.from_mismatch'], 'a certificate of another agency than from');
   t.equal(Number((await hub.tdb.db.query<{ n: string }>('SELECT count(*) AS n FROM messages')).rows[0]!.n), 0, 'nothing stored');
 
+  await hub.setAgency(G22, { active: false });
+  t.same(code(await send(vpcp, doc)), [401, 'axis.unauthenticated'], 'the system of an agency no longer active');
+  await hub.setAgency(G22, { active: true });
   t.equal((await runCliInProcess(['axis', 'disable', 'qlvb-vpcp'], { env: { DATABASE_URL: hub.tdb.url } })).code, 0);
   t.same(code(await send(vpcp, doc)), [401, 'axis.unauthenticated'], 'a disabled system');
   const listed = await runCliInProcess(['axis', 'list', '--json'], { env: { DATABASE_URL: hub.tdb.url } });
