@@ -25,7 +25,8 @@ export function parseTimestamp(text: string): string | null {
   const H = Number(g.h ?? 0);
   const Mi = Number(g.mi ?? 0);
   const S = Number(g.s ?? 0);
-  if (M < 1 || M > 12 || D < 1 || H > 23 || Mi > 59 || S > 59) return null;
+  // Before 1900 is a producer's clock or format gone wrong, not a date (and Date.UTC reads 0–99 as 1900–1999).
+  if (Y < 1900 || M < 1 || M > 12 || D < 1 || H > 23 || Mi > 59 || S > 59) return null;
   const ms = g.frac === undefined ? 0 : Math.floor(Number(`0.${g.frac}`) * 1000);
   const local = Date.UTC(Y, M - 1, D, H, Mi, S, ms);
   // Reject dates that roll over (2014/02/30).
