@@ -49,7 +49,7 @@ export async function acknowledgeDelivery(deps: ExchangeDeps, callerOrganId: str
   });
   if (row.changed) {
     if (input.result === 'fail') {
-      await notifySender(deps, row.row, input.reason ?? 'no reason given').catch((err: unknown) =>
+      await notifySender(deps, row.row).catch((err: unknown) =>
         deps.log.error({ err, deliveryId }, 'could not notify the sender of a failed delivery'),
       );
     }
@@ -116,7 +116,7 @@ export async function acknowledgeDeliveries(
   for (const d of moved) {
     deps.metrics.acknowledged(d.ack_result ?? 'done');
     if (d.ack_result === 'fail') {
-      await notifySender(deps, d, d.ack_reason ?? 'no reason given').catch((err: unknown) =>
+      await notifySender(deps, d).catch((err: unknown) =>
         deps.log.error({ err, deliveryId: d.id }, 'could not notify the sender of a failed delivery'),
       );
     }

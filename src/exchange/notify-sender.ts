@@ -18,13 +18,22 @@ import { findHubNotice, getMessage, insertMessage, SEQ_ORDER_LOCK } from '../sto
 import type { ExchangeDeps } from './exchange-deps.js';
 import { messageSummary } from './message-view.js';
 
+/** A failed or undeliverable delivery, with what its recipient said or what the last push attempt met. */
+export type FailedDelivery = Pick<DeliveryRow, 'id' | 'message_id' | 'recipient' | 'state' | 'ack_reason'> & Partial<Pick<DeliveryRow, 'last_error'>>;
+
+/** What the notice tells the sender: the recipient's reason for a "fail", the last push error for an undeliverable copy. */
+function failureReason(d: FailedDelivery): string {
+  return d.state === 'undeliverable' ? (d.last_error ?? 'undeliverable') : (d.ack_reason ?? 'no reason given');
+}
+
 /**
  * Sends the sender its notice about a failed delivery, once: resolves to the
  * notice's message id, or null when it was sent before or none is due. The
  * delivery's state change recorded the notice as due (`notices_due`); sending
  * it clears that, and `repairSenderNotices` sends those a crash left due.
  */
-export async function notifySender(deps: ExchangeDeps, delivery: Pick<DeliveryRow, 'id' | 'message_id' | 'recipient' | 'state'>, reason: string): Promise<string | null> {
+export async function notifySender(deps: ExchangeDeps, delivery: FailedDelivery): Promise<string | null> {
+  const reason = failureReason(delivery);
   const original = await getMessage(deps.db, delivery.message_id);
   const sender = original && !original.generated_by_hub ? (await getAgencies(deps.db, [original.from_organ])).get(original.from_organ) : undefined;
   if (!original || !sender) {
@@ -106,9 +115,8 @@ export async function notifySender(deps: ExchangeDeps, delivery: Pick<DeliveryRo
 export async function repairSenderNotices(deps: ExchangeDeps, graceMs: number, limit = 100): Promise<number> {
   let sent = 0;
   for (const d of await listDueNotices(deps.db, new Date(Date.now() - graceMs), limit)) {
-    const reason = d.state === 'undeliverable' ? (d.last_error ?? 'undeliverable') : (d.ack_reason ?? 'no reason given');
     try {
-      if (await notifySender(deps, d, reason)) sent += 1;
+      if (await notifySender(deps, d)) sent += 1;
     } catch (err) {
       deps.log.error({ err, deliveryId: d.id }, 'could not notify the sender of a failed delivery; will try again');
     }

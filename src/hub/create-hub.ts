@@ -107,7 +107,7 @@ export async function createHub(config: HubConfig, opts: CreateHubOptions = {}):
           concurrency: config.delivery.concurrency,
           lockMs: config.delivery.jobLockMs,
           onUndeliverable: async (d) => {
-            await notifySender(exchange, d, d.last_error ?? 'undeliverable');
+            await notifySender(exchange, d);
           },
           onOutcome: (o) => metrics.pushOutcome(o),
         });
