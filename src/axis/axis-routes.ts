@@ -23,10 +23,10 @@ import { findDeliveryTo } from '../store/delivery-repo.js';
 import { listAgencies } from '../store/agency-repo.js';
 import { getAxisSystem } from '../store/axis-system-repo.js';
 import { HubError } from '../shared/hub-error.js';
-import { partedBody } from '../shared/bytes-body.js';
 import { digestOfBody } from '../http/read-document-body.js';
+import { sendMessageBody } from '../http/send-message-body.js';
 import { toHubError } from '../http/error-handler.js';
-import { SEQ_CURSOR_PATTERN } from '../http/routes/schemas.js';
+import { pageQuery } from '../http/routes/schemas.js';
 import { axisSignatureProblem } from './axis-signature.js';
 
 const OK = { status: 'OK', ErrorCode: '0', ErrorDesc: '' } as const;
@@ -94,13 +94,6 @@ const docIdQuery = {
   type: 'object',
   properties: { docId: { type: 'string', maxLength: 64 }, docid: { type: 'string', maxLength: 64 } },
 } as const;
-const listQuery = {
-  type: 'object',
-  properties: {
-    after: { type: 'string', pattern: SEQ_CURSOR_PATTERN, description: 'cursor from the previous list' },
-    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-  },
-} as const;
 const statusBody = {
   type: 'object',
   required: ['status'],
@@ -149,7 +142,7 @@ export async function axisRoutes(app: FastifyInstance, s: HubServices): Promise<
 
       scope.get(
         '/getReceivedEdocList',
-        { schema: { summary: 'The documents and statuses waiting for the caller (oldest first; acknowledge with updateStatus)', tags: ['axis'], querystring: listQuery } },
+        { schema: { summary: 'The documents and statuses waiting for the caller (oldest first; acknowledge with updateStatus)', tags: ['axis'], querystring: pageQuery } },
         async (req) => {
           const { after, limit } = req.query as { after?: string; limit: number };
           const page = await listInbox(s.db, organOf(req), after ?? null, limit);
@@ -172,10 +165,7 @@ export async function axisRoutes(app: FastifyInstance, s: HubServices): Promise<
       scope.get('/getEdoc', { schema: { summary: 'The edXML bytes of a document or status (docId)', tags: ['axis'], querystring: docIdQuery } }, async (req, reply) => {
         const q = req.query as { docId?: string; docid?: string };
         const id = q.docId ?? q.docid ?? header(req, 'docid');
-        const { body, sha256, deliveryId } = await fetchMessage(s.exchange, organOf(req), id);
-        void reply.header('content-type', 'application/xml').header('x-edoc-sha256', sha256).header('content-length', body.size);
-        if (deliveryId) void reply.header('x-edoc-delivery-id', deliveryId);
-        return reply.send(partedBody(body));
+        return sendMessageBody(reply, await fetchMessage(s.exchange, organOf(req), id));
       });
 
       scope.post(
@@ -199,7 +189,7 @@ export async function axisRoutes(app: FastifyInstance, s: HubServices): Promise<
 
       scope.get(
         '/getSentEdocList',
-        { schema: { summary: "What the caller sent, with each recipient's delivery state", tags: ['axis'], querystring: listQuery } },
+        { schema: { summary: "What the caller sent, with each recipient's delivery state", tags: ['axis'], querystring: pageQuery } },
         async (req) => {
           const { after, limit } = req.query as { after?: string; limit: number };
           const page = await listSent(s.db, organOf(req), after ?? null, limit);

@@ -7,7 +7,7 @@ import { fetchMessage } from '../../exchange/inbox.js';
 import { trackMessage } from '../../exchange/track-message.js';
 import { listSent } from '../../exchange/list-sent.js';
 import { HubError } from '../../shared/hub-error.js';
-import { partedBody } from '../../shared/bytes-body.js';
+import { sendMessageBody } from '../send-message-body.js';
 import { requireAgency } from '../require-caller.js';
 import { digestOfBody } from '../read-document-body.js';
 import { errorSchema, idParams, pageQuery, signatureSchema } from './schemas.js';
@@ -78,10 +78,7 @@ export function messageRoutes(app: FastifyInstance, s: HubServices): void {
     async (req, reply) => {
       const organId = requireAgency(req);
       const { id } = req.params as { id: string };
-      const { body, sha256, deliveryId } = await fetchMessage(s.exchange, organId, id);
-      void reply.header('content-type', 'application/xml').header('x-edoc-sha256', sha256);
-      if (deliveryId) void reply.header('x-edoc-delivery-id', deliveryId);
-      return reply.header('content-length', body.size).send(partedBody(body));
+      return sendMessageBody(reply, await fetchMessage(s.exchange, organId, id));
     },
   );
 
