@@ -28,7 +28,7 @@ import {
   type PlannedDelivery,
 } from '../store/message-repo.js';
 import { initialDeliveryState } from '../store/delivery-repo.js';
-import { findDocumentBetween, insertBusinessStatus, type NewBusinessStatus } from '../store/status-repo.js';
+import { findDocumentBetween, hasTakeBackRequest, insertBusinessStatus, type NewBusinessStatus } from '../store/status-repo.js';
 import { appendAuditEvent, auditEventWrites, type AuditEventInput } from '../audit/append-event.js';
 import type { ExchangeDeps } from './exchange-deps.js';
 import { createGroupCommit, type GroupCommit } from '../shared/group-commit.js';
@@ -53,6 +53,9 @@ const READ_IN_STEPS_ABOVE = 1024 * 1024;
 
 /** Statuses a document's recipient reports; 13 (take-back request) comes from the document's sender. */
 const SENDER_STATUSES = new Set(['13']);
+
+/** A recipient's answers to a take-back (15 agrees, 16 refuses): only after the sender asked. */
+const TAKE_BACK_ANSWERS = new Set(['15', '16']);
 
 function answer(row: MessageRow, duplicate: boolean): AcceptResult {
   return {
@@ -381,7 +384,15 @@ async function statusTarget(q: Queryable, m: StatusMessage): Promise<{ id: strin
     const found = SENDER_STATUSES.has(m.statusCode)
       ? await findDocumentBetween(q, m.documentId, from, target)
       : await findDocumentBetween(q, m.documentId, target, from);
-    if (found) return found;
+    if (!found) continue;
+    if (TAKE_BACK_ANSWERS.has(m.statusCode) && !(await hasTakeBackRequest(q, m.documentId, target, from))) {
+      throw new HubError(
+        'exchange.no_take_back_request',
+        `status ${m.statusCode} answers a take-back, but ${target} never asked ${from} to take back DocumentId ${m.documentId} (no take-back request 13, and no recall, update or replacement sent to it)`,
+        { status: 422, element: 'StatusCode', organId: target },
+      );
+    }
+    return found;
   }
   throw new HubError(
     'exchange.unknown_document',

@@ -66,3 +66,26 @@ export async function findDocumentBetween(
   );
   return r.rows[0] ?? null;
 }
+
+/**
+ * Whether `sender` asked `recipient` to take back a document under this
+ * DocumentId: a take-back request (13) sent to it, or a recall, update or
+ * replacement message addressed to it (under the DocumentId, or linked to a
+ * document under it). A 15 or 16 answers one of these.
+ */
+export async function hasTakeBackRequest(q: Queryable, documentId: string, sender: string, recipient: string): Promise<boolean> {
+  const r = await q.query(
+    `SELECT 1 FROM business_statuses s
+       JOIN messages d ON d.id = s.document_message_id
+       JOIN messages sm ON sm.id = s.status_message_id
+      WHERE d.document_id = $1 AND d.from_organ = $2 AND s.reporter = $2 AND s.status_code = '13' AND $3 = ANY(sm.recipients)
+     UNION ALL
+     SELECT 1 FROM messages t
+      WHERE t.from_organ = $2 AND t.kind = 'edoc' AND t.business_doc_type IN (1, 2, 3) AND $3 = ANY(t.recipients)
+        AND (t.document_id = $1
+             OR t.related_message_id IN (SELECT o.id FROM messages o WHERE o.document_id = $1 AND o.from_organ = $2))
+     LIMIT 1`,
+    [documentId, sender, recipient],
+  );
+  return r.rows.length > 0;
+}

@@ -62,3 +62,36 @@ t.test('a recall agreed by one recipient, a take-back request refused by another
   const wrongWay = await hub.request(H41, 'POST', '/v1/messages', status(H41, G22, '13', docB));
   t.equal(wrongWay.status, 422, 'a recipient cannot send a take-back request for a document it received');
 });
+
+t.test('a 15 or 16 answers a take-back the sender asked for: otherwise 422, and nothing is stored', async (t) => {
+  const hub = await startTestHub();
+  t.teardown(() => hub.close());
+  for (const a of [G22, H41, H14]) await hub.setAgency(a, { signaturePolicy: 'lenient' });
+  const count = async (): Promise<number> =>
+    (await hub.tdb.db.query<{ n: number }>("SELECT (SELECT count(*) FROM messages) + (SELECT count(*) FROM business_statuses) AS n")).rows[0]!.n;
+  const code = (r: { json<T>(): T }): string => r.json<{ error: { code: string; element?: string } }>().error.code;
+
+  const docC = `${G22},2026/11/23,3/VPCP-C`;
+  t.equal((await hub.request(G22, 'POST', '/v1/messages', withType(0, docC))).status, 202);
+  const before = await count();
+  for (const answer of ['15', '16'] as const) {
+    const unasked = await hub.request(H41, 'POST', '/v1/messages', status(H41, G22, answer, docC));
+    t.equal(unasked.status, 422, `${answer} with no request to answer`);
+    t.equal(code(unasked), 'exchange.no_take_back_request');
+    t.match(unasked.json<{ error: { message: string; element: string } }>().error, { element: 'StatusCode', message: /never asked 000\.00\.00\.H41/ });
+  }
+  t.equal(await count(), before, 'no message row, no status row');
+
+  // A 13 to H41 only: H41 may answer it, H14 may not.
+  t.equal((await hub.request(G22, 'POST', '/v1/messages', status(G22, H41, '13', docC))).status, 202);
+  t.equal((await hub.request(H41, 'POST', '/v1/messages', status(H41, G22, '15', docC))).status, 202, 'H41 answers the request it got');
+  const h14 = await hub.request(H14, 'POST', '/v1/messages', status(H14, G22, '15', docC));
+  t.equal(h14.status, 422, 'H14 was not asked');
+  t.equal(code(h14), 'exchange.no_take_back_request');
+
+  // An update (2) sent to every recipient is a take-back too: H14 may answer it.
+  const docD = `${G22},2026/11/23,4/VPCP-D`;
+  t.equal((await hub.request(G22, 'POST', '/v1/messages', withType(0, docD))).status, 202);
+  t.equal((await hub.request(G22, 'POST', '/v1/messages', withType(2, docD))).status, 202);
+  t.equal((await hub.request(H14, 'POST', '/v1/messages', status(H14, G22, '16', docD))).status, 202, 'a 16 refusing an update');
+});
