@@ -1,10 +1,11 @@
 /**
- * Checks one checkpoint: its certificate was issued and signed by the CA and
+ * Checks one checkpoint: its certificate is the hub's signing certificate, issued by the CA and
  * was valid when it signed, and its signature covers {seq, hash, at}.
  */
 import { createPublicKey, verify, X509Certificate } from 'node:crypto';
 import type { AuditCheckpoint } from './audit-record.js';
 import { checkpointPayload } from './checkpoint-payload.js';
+import { HUB_SIGNER_URN, isHubSigningCertificate } from '../pki/identity-of-certificate.js';
 
 /** Digest named by the algorithm string (`ecdsa-sha384` → sha384); SHA-256 otherwise. */
 function digestOf(algorithm: string): string {
@@ -23,6 +24,7 @@ export function verifyCheckpoint(cp: AuditCheckpoint, ca: X509Certificate): stri
     return 'checkpoint certificate is not a valid X.509 certificate';
   }
   if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) return 'checkpoint certificate is not issued by the CA';
+  if (!isHubSigningCertificate(cert)) return `checkpoint certificate is not the hub's signing certificate (no SAN URI ${HUB_SIGNER_URN})`;
   const at = Date.parse(cp.at);
   if (!(at >= Date.parse(cert.validFrom) && at <= Date.parse(cert.validTo))) {
     return 'checkpoint was signed outside the certificate validity period';

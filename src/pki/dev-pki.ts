@@ -3,10 +3,12 @@
  * one certificate per agency, an auditor certificate, the trust-store folder and an
  * empty CRL. Idempotent: only what is missing is written (everything when the CA is new).
  */
+import { X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildCrl } from './crl.js';
 import { devPkiLayout } from './dev-pki-layout.js';
+import { isHubSigningCertificate } from './identity-of-certificate.js';
 import { createCa, issuePartyCertificate, type IssuedCredential, type IssuingCa, type PartyProfile } from './issue-agency-certificate.js';
 
 /** An agency to issue a certificate for. */
@@ -63,8 +65,9 @@ export function initDevPki(opts: InitDevPkiOptions): InitDevPkiResult {
     ca = loadDevCa(opts.certsDir);
   }
 
-  const ensure = (certFile: string, keyFile: string, profile: PartyProfile): void => {
-    if (!renew && existsSync(certFile) && existsSync(keyFile)) return;
+  /** Issues a certificate when it is missing (or, with `stale`, when what it says is out of date). */
+  const ensure = (certFile: string, keyFile: string, profile: PartyProfile, stale?: (cert: X509Certificate) => boolean): void => {
+    if (!renew && existsSync(certFile) && existsSync(keyFile) && !stale?.(new X509Certificate(readFileSync(certFile)))) return;
     const cred: IssuedCredential = issuePartyCertificate({ ca, profile });
     writePrivateKey(keyFile, cred.keyPem);
     writePublic(certFile, cred.certPem);
@@ -72,7 +75,8 @@ export function initDevPki(opts: InitDevPkiOptions): InitDevPkiResult {
   };
   ensure(l.serverCert, l.serverKey, { kind: 'hub-server' });
   ensure(l.clientCert, l.clientKey, { kind: 'hub-client' });
-  ensure(l.signingCert, l.signingKey, { kind: 'hub-signing' });
+  // A signing certificate from before its SAN URI was required (receipts it signs would not verify) is issued again.
+  ensure(l.signingCert, l.signingKey, { kind: 'hub-signing' }, (cert) => !isHubSigningCertificate(cert));
   for (const a of opts.agencies) {
     ensure(l.agencyCert(a.organId), l.agencyKey(a.organId), { kind: 'agency', organId: a.organId, ...(a.name ? { name: a.name } : {}) });
   }

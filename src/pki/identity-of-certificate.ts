@@ -1,11 +1,13 @@
 /**
  * Who a certificate speaks for. The dev PKI binds an agency as CN = OrganId and a SAN
- * URI `urn:edoc-hub:organ:<OrganId>`; an auditor as SAN URI `urn:edoc-hub:auditor:<name>`.
+ * URI `urn:edoc-hub:organ:<OrganId>`; an auditor as SAN URI `urn:edoc-hub:auditor:<name>`;
+ * the hub's signing certificate (receipts, log checkpoints) as SAN URI `urn:edoc-hub:hub-signing`.
  */
 import type { X509Certificate } from 'node:crypto';
 
 export const ORGAN_URN_PREFIX = 'urn:edoc-hub:organ:';
 export const AUDITOR_URN_PREFIX = 'urn:edoc-hub:auditor:';
+export const HUB_SIGNER_URN = 'urn:edoc-hub:hub-signing';
 
 /** The identity a certificate carries. */
 export interface CertificateIdentity {
@@ -41,4 +43,13 @@ export function identityOfCertificate(cert: X509Certificate): CertificateIdentit
   const out: CertificateIdentity = { organIds: [...organIds] };
   if (auditor !== undefined) out.auditor = auditor;
   return out;
+}
+
+/**
+ * Whether a certificate is the hub's signing certificate. Receipts and checkpoints
+ * are the hub's word only when signed by one: the CA that issues it also issues
+ * every agency's certificate, so "issued by the CA" alone would let an agency sign them.
+ */
+export function isHubSigningCertificate(cert: X509Certificate): boolean {
+  return sanUris(cert).includes(HUB_SIGNER_URN);
 }

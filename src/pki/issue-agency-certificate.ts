@@ -1,7 +1,7 @@
 /** Issues the certificates of the hub's parties: agencies, auditors, the hub's own TLS and signing certificates. */
 import { generateKeyPem, type KeyKind } from './generate-key.js';
 import { issueCertificate, type ExtKeyUsageName, type KeyUsageName, type SubjectAltName } from './issue-certificate.js';
-import { AUDITOR_URN_PREFIX, ORGAN_URN_PREFIX } from './identity-of-certificate.js';
+import { AUDITOR_URN_PREFIX, HUB_SIGNER_URN, ORGAN_URN_PREFIX } from './identity-of-certificate.js';
 import type { DistinguishedName } from './asn1/x509-name.js';
 
 /** A CA able to issue: its certificate and private key (PEM). */
@@ -64,7 +64,12 @@ function profileFields(p: PartyProfile): { subject: DistinguishedName; keyUsage:
     case 'hub-client':
       return { subject: { country: 'VN', organization: 'edoc-hub', commonName: 'edoc-hub client' }, keyUsage: ['digitalSignature', 'keyEncipherment'], extKeyUsage: ['clientAuth'], san: [] };
     case 'hub-signing':
-      return { subject: { country: 'VN', organization: 'edoc-hub', commonName: 'edoc-hub signing' }, keyUsage: ['digitalSignature', 'nonRepudiation'], extKeyUsage: ['emailProtection'], san: [] };
+      return {
+        subject: { country: 'VN', organization: 'edoc-hub', commonName: 'edoc-hub signing' },
+        keyUsage: ['digitalSignature', 'nonRepudiation'],
+        extKeyUsage: ['emailProtection'],
+        san: [{ uri: HUB_SIGNER_URN }],
+      };
   }
 }
 

@@ -18,7 +18,8 @@ export const TEST_ONLY_AGENCIES = [{ organId: 'test.push.01', name: 'Push test a
 
 export async function ensureTestCerts(): Promise<string> {
   const lock = `${TEST_CERTS_DIR}.lock`;
-  const ready = `${TEST_CERTS_DIR}/.ready`;
+  // Versioned: a folder made before the dev PKI changed (v2: the hub signing certificate's SAN URI) is completed again.
+  const ready = `${TEST_CERTS_DIR}/.ready-v2`;
   if (existsSync(ready)) return TEST_CERTS_DIR;
   mkdirSync(new URL('../../test-output/', import.meta.url), { recursive: true });
   for (let i = 0; ; i++) {

@@ -6,6 +6,7 @@ import { createPrivateKey, createPublicKey, sign, X509Certificate } from 'node:c
 import { readFileSync } from 'node:fs';
 import { HubError } from '../../shared/hub-error.js';
 import { devPkiLayout } from '../dev-pki-layout.js';
+import { HUB_SIGNER_URN, isHubSigningCertificate } from '../identity-of-certificate.js';
 
 export interface HubSigner {
   /** The signing certificate (PEM). */
@@ -31,6 +32,12 @@ export function createHubSigner(m: HubSignerMaterial): HubSigner {
   const keySpki = createPublicKey(key).export({ type: 'spki', format: 'der' });
   if (!keySpki.equals(cert.publicKey.export({ type: 'spki', format: 'der' }))) {
     throw new HubError('pki.key_mismatch', 'The hub signing key does not match its certificate');
+  }
+  if (!isHubSigningCertificate(cert)) {
+    throw new HubError(
+      'pki.not_hub_signer',
+      `The hub signing certificate (${cert.subject.split('\n').join(', ')}) lacks the SAN URI ${HUB_SIGNER_URN}: receipts and log checkpoints it signed would not verify. Have the CA issue one with it (the dev PKI does: \`edoc-hub certs init\`)`,
+    );
   }
   const type = key.asymmetricKeyType;
   if (type !== 'ec' && type !== 'rsa') throw new HubError('pki.unsupported_key', `Unsupported hub signing key type ${String(type)}`);

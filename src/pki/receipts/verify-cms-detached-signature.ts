@@ -5,6 +5,7 @@ import { HubError } from '../../shared/hub-error.js';
 import { certificateFields } from '../asn1/certificate-fields.js';
 import { derBytes, derChildren, derContent, readDer, type DerElement } from '../asn1/der-reader.js';
 import { OID } from './cms-oids.js';
+import { HUB_SIGNER_URN, isHubSigningCertificate } from '../identity-of-certificate.js';
 
 /** The signer of a verified CMS signature. */
 export interface CmsSigner {
@@ -25,8 +26,8 @@ function need<T>(v: T | undefined, what: string): T {
 }
 
 /**
- * Verifies `signatureDer` over `content` and that the signer certificate was issued by
- * `caCertPem` and valid at the signing time. Throws `HubError` (`pki.*`) when not.
+ * Verifies `signatureDer` over `content` and that the signer certificate is the hub's
+ * signing certificate, issued by `caCertPem` and valid at the signing time. Throws `HubError` (`pki.*`) when not.
  */
 export function verifyCmsDetachedSignature(content: Buffer, signatureDer: Buffer, caCertPem: string): CmsSigner {
   const der = signatureDer;
@@ -87,6 +88,9 @@ export function verifyCmsDetachedSignature(content: Buffer, signatureDer: Buffer
   if (!ok) throw new HubError('pki.bad_signature_value', 'The receipt signature does not verify');
   if (!signerCert.checkIssued(ca) || !signerCert.verify(ca.publicKey)) {
     throw new HubError('pki.untrusted_chain', 'The receipt was not signed by a certificate of this CA');
+  }
+  if (!isHubSigningCertificate(signerCert)) {
+    throw new HubError('pki.not_hub_signer', `The receipt was signed by ${signerCert.subject.split('\n').join(', ')}, not by the hub's signing certificate (SAN URI ${HUB_SIGNER_URN})`);
   }
   const at = signingTime ?? new Date();
   if (at < new Date(signerCert.validFrom) || at > new Date(signerCert.validTo)) {
