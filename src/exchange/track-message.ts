@@ -11,7 +11,7 @@ import { getMessage, listLinkedTo } from '../store/message-repo.js';
 import { listBusinessStatuses } from '../store/status-repo.js';
 import { deadlineView, type DeadlineView } from './deadlines.js';
 import { deliveryView, messageHeaderView, type DeliveryView, type MessageHeaderView } from './message-view.js';
-import { messageVisibleTo } from './read-access.js';
+import { isVisibleTo, messageVisibleTo } from './read-access.js';
 
 export interface StatusEntry {
   code: string;
@@ -52,8 +52,11 @@ export async function trackMessage(q: Queryable, config: HubConfig, organId: str
   const m = await messageVisibleTo(q, id, organId);
   const isSender = m.from_organ === organId;
   const deliveries = (await listDeliveriesOfMessage(q, m.id)).filter((d) => isSender || d.recipient === organId);
-  const original = m.related_message_id ? await getMessage(q, m.related_message_id) : null;
-  const linked = await listLinkedTo(q, m.id);
+  // The original and the later messages as far as the caller may see them: a recipient of one
+  // version only is not shown another's subject, recipients or digest (as GET would answer 404).
+  const related = m.related_message_id ? await getMessage(q, m.related_message_id) : null;
+  const original = related && isVisibleTo(related, organId) ? related : null;
+  const linked = (await listLinkedTo(q, m.id)).filter((l) => isVisibleTo(l, organId));
   // Answers to a recall/update/replacement arrive on the later message (same DocumentId): read them too.
   const statuses = await listBusinessStatuses(q, [m.id, ...linked.map((l) => l.id)]);
   const KINDS = { 1: 'recall', 2: 'update', 3: 'replacement' } as const;
