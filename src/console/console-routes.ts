@@ -10,6 +10,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { HubServices } from '../hub/hub-services.js';
 import { isHubError } from '../shared/hub-error.js';
+import { toHubError } from '../http/error-handler.js';
 import { html } from './html.js';
 import { CONSOLE_CSS } from './console-css.js';
 import { consoleOptionsFromEnv, type ConsoleOptions } from './console-options.js';
@@ -54,14 +55,16 @@ export async function consoleRoutes(app: FastifyInstance, s: HubServices, option
       });
 
       scope.setErrorHandler((err: FastifyError, req, reply) => {
-        const status = isHubError(err) ? err.status : (err.statusCode ?? 500);
-        const code = isHubError(err) ? err.code : (err.code ?? 'http.error');
+        // A database refusal of the request's own values is the user's 400, as on the API.
+        const known = isHubError(err) ? err : toHubError(err);
+        const status = known.code === 'internal' ? (err.statusCode ?? 500) : known.status;
+        const code = known.code === 'internal' ? (err.code ?? 'http.error') : known.code;
         if (status === 401 && req.method === 'GET') return reply.redirect('/console/login', 303);
         if (status >= 500) req.log.error({ err }, 'console error');
         const ctx = pageContext(req);
         const { t } = ctx;
         const text =
-          status === 404 ? t('error.notFound') : code === 'console.csrf' ? t('error.csrf') : status === 403 || status === 401 ? t('error.forbidden') : status >= 500 ? '' : err.message;
+          status === 404 ? t('error.notFound') : code === 'console.csrf' ? t('error.csrf') : status === 403 || status === 401 ? t('error.forbidden') : status >= 500 ? '' : known.code === 'internal' ? err.message : known.message;
         return sendPage(reply, ctx, `${t('error.title')} ${status}`, html`<p class="error" role="alert">${text}</p><p class="muted">${code}</p>`, status);
       });
 

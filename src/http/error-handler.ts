@@ -22,10 +22,22 @@ function isDatabaseUnavailable(err: Error & { code?: unknown }): boolean {
   return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '53300'].includes(code) || code.startsWith('08');
 }
 
+/**
+ * PostgreSQL's data exceptions (SQLSTATE class 22): a value the request carried that the
+ * database cannot store or compare — a NUL character in text (22021), a number beyond
+ * bigint (22003), a date it cannot read (22007/22008). The statement failed, so nothing changed.
+ */
+function isDataException(err: Error & { code?: unknown }): boolean {
+  return typeof err.code === 'string' && /^22[0-9A-Z]{3}$/.test(err.code) && 'severity' in err;
+}
+
 export function toHubError(err: FastifyError | Error): HubError {
   if (isHubError(err)) return err;
   if (isDatabaseUnavailable(err)) {
     return new HubError('store.unavailable', 'the database is not available; nothing was stored, try again later', { status: 503, retryable: true });
+  }
+  if (isDataException(err)) {
+    return new HubError('http.invalid_value', `a value in the request cannot be stored or compared (${err.message}); nothing was changed`, { status: 400 });
   }
   const fe = err as FastifyError;
   const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;

@@ -13,6 +13,10 @@ t.test('errors map to stable codes and statuses', async (t) => {
   t.match(toHubError(tooLarge), { code: 'exchange.too_large', status: 413 });
   const media = Object.assign(new Error('Unsupported Media Type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 });
   t.match(toHubError(media), { code: 'http.unsupported_media_type', status: 415 });
+  const nul = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021', severity: 'ERROR' });
+  t.match(toHubError(nul), { code: 'http.invalid_value', status: 400 }, "PostgreSQL's refusal of a value the request carried");
+  const notPg = Object.assign(new Error('some library error'), { code: '22021' });
+  t.match(toHubError(notPg), { code: 'internal', status: 500 }, 'only a database error counts as one');
   const bug = toHubError(new TypeError('x is undefined'));
   t.match(bug, { code: 'internal', status: 500 });
   t.notMatch(bug.message, /undefined/, 'internal details stay in the log');
