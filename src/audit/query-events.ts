@@ -33,7 +33,8 @@ export interface PageRequest {
 
 function decodeCursor(c: string): string {
   const id = Buffer.from(c, 'base64url').toString('utf8');
-  if (!/^[1-9]\d{0,18}$/.test(id)) throw new HubError('audit.bad_cursor', 'the page cursor is not valid', { status: 400 });
+  // At most 18 digits: every such number fits a bigint.
+  if (!/^[1-9]\d{0,17}$/.test(id)) throw new HubError('audit.bad_cursor', 'the page cursor is not valid', { status: 400 });
   return id;
 }
 

@@ -30,7 +30,8 @@ import { isConsoleStatusCode, sendStatusFromConsole } from './send-status.js';
 
 const OVERDUE_WINDOW_MS = 90 * 86_400_000;
 const OVERDUE_CANDIDATES = 100;
-const CURSOR = /^[1-9]\d{0,18}$/;
+/** A seq: at most 18 digits, so that it fits a bigint. */
+const CURSOR = /^[1-9]\d{0,17}$/;
 
 function searchQueryOf(q: Record<string, string | undefined>): SearchQuery {
   const out: SearchQuery = {};

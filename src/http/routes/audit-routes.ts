@@ -109,14 +109,27 @@ interface FilterQuery {
   to?: string;
 }
 
+/**
+ * A `from`/`to` time. The schema's date-time format lets through what `Date` cannot read
+ * (a leap second, an offset without minutes) and years PostgreSQL does not keep (0000).
+ */
+function timeOf(name: 'from' | 'to', value: string): Date {
+  const d = new Date(value);
+  const year = d.getUTCFullYear();
+  if (Number.isNaN(d.getTime()) || year < 1 || year > 9999) {
+    throw new HubError('audit.bad_query', `${name} is not a time the log can be searched by: ${value} (write e.g. 2026-12-01T08:00:00+07:00)`, { status: 400 });
+  }
+  return d;
+}
+
 function filterOf(q: FilterQuery): AuditFilter {
   const f: AuditFilter = {};
   if (q.organ !== undefined) f.organId = q.organ;
   if (q.documentId !== undefined) f.documentId = q.documentId;
   if (q.messageId !== undefined) f.messageId = q.messageId;
   if (q.type !== undefined) f.type = Array.isArray(q.type) ? q.type : [q.type];
-  if (q.from !== undefined) f.from = new Date(q.from);
-  if (q.to !== undefined) f.to = new Date(q.to);
+  if (q.from !== undefined) f.from = timeOf('from', q.from);
+  if (q.to !== undefined) f.to = timeOf('to', q.to);
   return f;
 }
 
