@@ -2,9 +2,9 @@
  * Tracking shows a caller only the versions of a document it may read.
  * G22 sends A to H41 and H14, then a replacement B (same DocumentId,
  * BusinessDocType 3) to H14 only. H41 is neither B's sender nor recipient,
- * yet GET /v1/messages/A/tracking lists B under `linked` with its subject,
- * recipients, digest and size. Conversely H14 (recipient of B only, when A
- * went to H41 alone) sees A under `original`.
+ * and must not see B under `linked` of A's tracking (it used to: subject,
+ * recipients, digest and size). Nor may H14 (recipient of B only, when A
+ * went to H41 alone) see A under `original`.
  */
 import t from 'tap';
 import { buildEdoc } from '../../src/edxml/build-edxml.js';

@@ -1,5 +1,5 @@
 /**
- * /v1/audit/events and /v1/audit/export answer 500 for query values that pass
+ * /v1/audit/events and /v1/audit/export answered 500 for query values that pass
  * the route schema but that the handler cannot use:
  *  - an `after` cursor that decodes to 19 digits (over PostgreSQL's bigint),
  *  - a `from`/`to` that ajv's date-time accepts but `new Date()` cannot read
