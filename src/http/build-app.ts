@@ -38,10 +38,22 @@ export async function buildApp(s: HubServices, tls: TlsMaterial | null): Promise
     bodyLimit,
     ...(tls ? { https: { key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: true, rejectUnauthorized: false } } : {}),
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
+    // No automatic HEAD: it runs the GET handler, and a GET of a document or of an inbox page
+    // with bytes records a fetch — a HEAD must change nothing.
+    exposeHeadRoutes: false,
+    // The router's own refusals (a malformed percent escape in the path) get the hub's error body too.
+    frameworkErrors: (err, req, reply) => errorHandler(err, req, reply),
   }) as unknown as FastifyInstance;
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => {
+    if (req.method === 'HEAD') {
+      void reply
+        .status(405)
+        .header('allow', 'GET')
+        .send({ error: new HubError('http.method_not_allowed', 'HEAD is not answered (it would count as a fetch); use GET', { status: 405 }).toJSON() });
+      return;
+    }
     void reply.status(404).send({ error: new HubError('http.not_found', `no route ${req.method} ${req.url.split('?')[0]}`, { status: 404 }).toJSON() });
   });
   // edXML arrives as bytes: kept exactly as sent (no string round-trip), read and hashed as they arrive.
