@@ -20,6 +20,30 @@ const unauthenticated = {
   content: { 'application/json': { schema: errorSchema } },
 };
 
+/** How /axis refuses: the national axis' own shape, not the /v1 error object. */
+const axisFailure = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', const: 'FAIL' },
+    ErrorCode: { type: 'string', description: 'the stable code, as in /v1 (e.g. axis.unauthenticated, edxml.not_well_formed)' },
+    ErrorDesc: { type: 'string' },
+    line: { type: 'integer' },
+    column: { type: 'integer' },
+    element: { type: 'string' },
+    organId: { type: 'string' },
+  },
+  required: ['status', 'ErrorCode', 'ErrorDesc'],
+} as const;
+const axisUnauthenticated = {
+  description: 'neither a client certificate nor a valid signature of a known system',
+  content: { 'application/json': { schema: axisFailure } },
+};
+const axisRefused = { description: 'refused; the HTTP status is the one /v1 gives for the same refusal', content: { 'application/json': { schema: axisFailure } } };
+const receiptBytes = {
+  description: 'the receipt: an S/MIME multipart/signed file (verify offline with the CA certificate: docs/signatures.md)',
+  content: { 'message/rfc822': { schema: { type: 'string', format: 'binary' } } },
+};
+
 /** The operation at `path` and `method` in the document's paths, if there is one. */
 function operation(paths: Json, path: string, method: string): Json | undefined {
   const item = paths[path];
@@ -32,6 +56,12 @@ export function completeOpenApi(doc: { paths?: object; components?: object }): v
   const paths: Json = isObject(doc.paths) ? doc.paths : {};
   const submit = operation(paths, '/v1/messages', 'post');
   if (submit) submit.requestBody = { required: true, description: 'the edXML document or status message, as signed', content: edxmlContent };
+  const axisSubmit = operation(paths, '/axis/sendEdoc', 'post');
+  if (axisSubmit) axisSubmit.requestBody = { required: true, description: 'the edXML document or status message, as signed', content: edxmlContent };
+  for (const path of ['/v1/messages/{id}/receipt', '/v1/deliveries/{id}/receipt']) {
+    const receipt = operation(paths, path, 'get');
+    if (receipt && isObject(receipt.responses)) receipt.responses['200'] = receiptBytes;
+  }
   const download = operation(paths, '/v1/messages/{id}', 'get');
   if (download && isObject(download.responses)) {
     download.responses['200'] = {
@@ -44,10 +74,16 @@ export function completeOpenApi(doc: { paths?: object; components?: object }): v
   for (const item of Object.values(paths)) {
     for (const op of Object.values(isObject(item) ? item : {})) {
       if (!isObject(op) || !isObject(op.responses) || !Array.isArray(op.tags)) continue;
-      if (op.tags.includes('agency') || op.tags.includes('audit')) op.security = [{ mutualTLS: [] }];
-      else if (op.tags.includes('axis')) op.security = [{ mutualTLS: [] }, { axisSignature: [] }];
-      else continue;
-      op.responses['401'] ??= unauthenticated;
+      // An answer whose route schema declares none (a JSON view, e.g. tracking) is still an answer.
+      if (!Object.keys(op.responses).some((c) => c.startsWith('2'))) op.responses['200'] = { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } };
+      if (op.tags.includes('agency') || op.tags.includes('audit')) {
+        op.security = [{ mutualTLS: [] }];
+        op.responses['401'] ??= unauthenticated;
+      } else if (op.tags.includes('axis')) {
+        op.security = [{ mutualTLS: [] }, { axisSignature: [] }];
+        op.responses['401'] = axisUnauthenticated;
+        op.responses['4XX'] ??= axisRefused;
+      }
     }
   }
   const components: Json = isObject(doc.components) ? doc.components : {};
