@@ -26,7 +26,7 @@ import { HubError } from '../shared/hub-error.js';
 import { digestOfBody } from '../http/read-document-body.js';
 import { sendMessageBody } from '../http/send-message-body.js';
 import { toHubError } from '../http/error-handler.js';
-import { pageQuery } from '../http/routes/schemas.js';
+import { pageQuery, REASON_TEXT_PATTERN } from '../http/routes/schemas.js';
 import { axisSignatureProblem } from './axis-signature.js';
 
 const OK = { status: 'OK', ErrorCode: '0', ErrorDesc: '' } as const;
@@ -101,7 +101,7 @@ const statusBody = {
     docid: { type: 'string', maxLength: 64 },
     docId: { type: 'string', maxLength: 64 },
     status: { type: 'string', enum: ['done', 'fail', 'processing'] },
-    reason: { type: 'string', maxLength: 1000 },
+    reason: { type: 'string', maxLength: 1000, pattern: REASON_TEXT_PATTERN },
   },
 } as const;
 

@@ -7,7 +7,7 @@ import { deliveryView } from '../../exchange/message-view.js';
 import { requireAgency } from '../require-caller.js';
 import { inboxPageWithBytesJson } from '../inbox-page-json.js';
 import { Readable } from 'node:stream';
-import { errorSchema, idParams, pageQuery } from './schemas.js';
+import { errorSchema, idParams, pageQuery, REASON_TEXT_PATTERN } from './schemas.js';
 
 const ackBody = {
   type: 'object',
@@ -15,7 +15,7 @@ const ackBody = {
   additionalProperties: false,
   properties: {
     result: { type: 'string', enum: ['done', 'fail'] },
-    reason: { type: 'string', maxLength: 2000 },
+    reason: { type: 'string', maxLength: 2000, pattern: REASON_TEXT_PATTERN, description: 'plain text: no control characters but tab, LF and CR' },
   },
 } as const;
 

@@ -31,6 +31,12 @@ export const idParams = {
  */
 export const SEQ_CURSOR_PATTERN = '^[0-9]{1,18}$';
 
+/**
+ * A reason is plain text for the sender: no C0 control character but tab, LF
+ * and CR (PostgreSQL refuses U+0000, XML 1.0 the others), refused with 400.
+ */
+export const REASON_TEXT_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F]*$';
+
 export const pageQuery = {
   type: 'object',
   properties: {
