@@ -95,14 +95,25 @@ export type BatchAckOutcome = 'acknowledged' | 'failed' | 'already' | 'conflict'
 /**
  * Acknowledges up to 1,000 pull deliveries of the caller at once (one
  * transaction, one update, one log insert): what a busy recipient uses to keep
- * up. Each item gets its own outcome; repeating an acknowledgement is "already".
+ * up. Each item gets its own outcome, under the id as it was sent; repeating
+ * an acknowledgement is "already". Ids are UUIDs in any case. A delivery named
+ * twice is acknowledged by its first item; a later item with the same result
+ * gets the same outcome, one with another result is a "conflict" (as a second
+ * single acknowledgement with another result is refused).
  */
 export async function acknowledgeDeliveries(
   deps: ExchangeDeps,
   callerOrganId: string,
   items: BatchAckItem[],
 ): Promise<{ id: string; outcome: BatchAckOutcome }[]> {
-  const valid = items.filter((i) => isUuid(i.id));
+  // PostgreSQL answers ids in lower case: every lookup below is by the lower-case id.
+  const keyOf = (i: BatchAckItem): string | null => (isUuid(i.id) ? i.id.toLowerCase() : null);
+  const first = new Map<string, BatchAckItem>();
+  for (const i of items) {
+    const key = keyOf(i);
+    if (key !== null && !first.has(key)) first.set(key, { ...i, id: key });
+  }
+  const valid = [...first.values()];
   const moved = await deps.db.tx(
     async (q) => {
       const rows = await acknowledgeMany(q, callerOrganId, valid);
@@ -123,9 +134,13 @@ export async function acknowledgeDeliveries(
   }
   if (moved.length > 0) deps.log.info({ recipient: callerOrganId, acknowledged: moved.length }, 'deliveries acknowledged in a batch');
   return items.map((i) => {
-    const d = movedIds.get(i.id);
-    if (d) return { id: i.id, outcome: d.state === 'failed' ? 'failed' : 'acknowledged' };
-    const o = others.get(i.id);
+    const key = keyOf(i);
+    const d = key === null ? undefined : movedIds.get(key);
+    if (d) {
+      if (d.ack_result !== i.result) return { id: i.id, outcome: 'conflict' };
+      return { id: i.id, outcome: d.state === 'failed' ? 'failed' : 'acknowledged' };
+    }
+    const o = key === null ? undefined : others.get(key);
     if (!o) return { id: i.id, outcome: 'not_found' };
     if ((o.state === 'acknowledged' || o.state === 'failed') && o.ack_result === i.result) return { id: i.id, outcome: 'already' };
     return { id: i.id, outcome: 'conflict' };
