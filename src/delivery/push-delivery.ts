@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { appendAuditEvent } from '../audit/append-event.js';
 import type { Db } from '../store/db.js';
 import { getAgencies } from '../store/agency-repo.js';
-import { transition, type DeliveryRow } from '../store/delivery-repo.js';
+import { storableText, transition, type DeliveryRow } from '../store/delivery-repo.js';
 import { getMessageWithBody } from '../store/message-repo.js';
 import type { PushClient } from './push-client.js';
 import { failpoint } from '../shared/failpoint.js';
@@ -83,6 +83,9 @@ export async function pushDelivery(deps: PushDeps, deliveryId: string): Promise<
     }
   }
 
+  // The endpoint's answer is anybody's text: a NUL in it must not fail the transaction below
+  // (the delivery would stay "pushing" and be pushed again and again, past the attempts).
+  error = storableText(error);
   const exhausted = claimed.attempts >= deps.maxAttempts;
   const failed = await deps.db.tx(async (q) => {
     const next = await transition(q, claimed.id, ['pushing'], exhausted ? 'undeliverable' : 'retrying', { last_error: error });

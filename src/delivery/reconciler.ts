@@ -8,7 +8,7 @@
  */
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
-import { listPendingPush } from '../store/delivery-repo.js';
+import { listPendingPush, pendingPushCursor, type PendingPushCursor } from '../store/delivery-repo.js';
 import type { PushQueue } from '../queue/push-queue.js';
 
 export interface ReconcilerOptions {
@@ -24,6 +24,10 @@ export interface ReconcilerOptions {
   repair?: () => Promise<number>;
 }
 
+/** Deliveries looked at per round, and rounds per run. */
+const BATCH = 1000;
+const MAX_ROUNDS = 100;
+
 export interface Reconciler {
   runOnce(): Promise<number>;
   start(): void;
@@ -34,12 +38,22 @@ export function createReconciler(opts: ReconcilerOptions): Reconciler {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
 
+  /**
+   * Where the walk through the pending deliveries goes on: each round asks for
+   * the 1,000 after the last one it saw (the oldest 1,000 have their live jobs
+   * more often than not: asking for them again would never reach a newer
+   * delivery whose job was lost). A run that ends before the last page leaves
+   * it for the next run, which goes on from there; one that saw the last page
+   * starts the next from the beginning.
+   */
+  let cursor: PendingPushCursor | null = null;
+
   async function runOnce(): Promise<number> {
     const now = Date.now();
     let total = 0;
     // Batches; a job that exists already is left alone by BullMQ.
-    for (let round = 0; round < 100; round++) {
-      const rows = await listPendingPush(opts.db, new Date(now - opts.graceMs), new Date(now - opts.stuckMs), 1000);
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const rows = await listPendingPush(opts.db, new Date(now - opts.graceMs), new Date(now - opts.stuckMs), BATCH, cursor);
       const missing: string[] = [];
       for (const r of rows) {
         const job = await opts.queue.queue.getJob(r.id);
@@ -54,7 +68,12 @@ export function createReconciler(opts: ReconcilerOptions): Reconciler {
         await opts.queue.add(missing);
         total += missing.length;
       }
-      if (rows.length < 1000) break;
+      const last = rows.at(-1);
+      if (rows.length < BATCH || !last) {
+        cursor = null;
+        break;
+      }
+      cursor = pendingPushCursor(last);
     }
     if (total > 0) opts.log.info({ requeued: total }, 'reconciler re-enqueued push deliveries from the database');
     return total + (opts.repair ? await opts.repair() : 0);

@@ -13,7 +13,7 @@ import { signEdxml } from '../pki/xmldsig/sign-edxml.js';
 import { auditEventWrites } from '../audit/append-event.js';
 import { getAgencies } from '../store/agency-repo.js';
 import { advisoryKey } from '../store/advisory-key.js';
-import { clearDueNotice, initialDeliveryState, listDueNotices, type DeliveryRow } from '../store/delivery-repo.js';
+import { clearDueNotice, initialDeliveryState, listDueNotices, postponeDueNotice, type DeliveryRow } from '../store/delivery-repo.js';
 import { findHubNotice, getMessage, insertMessage, SEQ_ORDER_LOCK } from '../store/message-repo.js';
 import type { ExchangeDeps } from './exchange-deps.js';
 import { messageSummary } from './message-view.js';
@@ -21,9 +21,29 @@ import { messageSummary } from './message-view.js';
 /** A failed or undeliverable delivery, with what its recipient said or what the last push attempt met. */
 export type FailedDelivery = Pick<DeliveryRow, 'id' | 'message_id' | 'recipient' | 'state' | 'ack_reason'> & Partial<Pick<DeliveryRow, 'last_error'>>;
 
+/** The longest failure reason a notice repeats, in characters. */
+const MAX_REASON_CHARS = 500;
+/** The longest notice Description, in characters. */
+const MAX_DESCRIPTION_CHARS = 1000;
+
+// Any character XML 1.0 does not allow (its Char production): C0 controls but tab, LF and CR,
+// lone surrogates, U+FFFE and U+FFFF.
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/**
+ * Text from outside (a recipient's reason, an endpoint's answer) made fit for
+ * the notice: what XML 1.0 does not allow becomes U+FFFD — else building the
+ * notice would throw every time and the notice would never go — and it is cut
+ * to `max` characters (whole characters: never half a surrogate pair).
+ */
+export function noticeText(text: string, max: number): string {
+  const chars = Array.from(text.replace(NOT_XML_CHAR, '\uFFFD'));
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
+}
+
 /** What the notice tells the sender: the recipient's reason for a "fail", the last push error for an undeliverable copy. */
 function failureReason(d: FailedDelivery): string {
-  return d.state === 'undeliverable' ? (d.last_error ?? 'undeliverable') : (d.ack_reason ?? 'no reason given');
+  return noticeText(d.state === 'undeliverable' ? (d.last_error ?? 'undeliverable') : (d.ack_reason ?? 'no reason given'), MAX_REASON_CHARS);
 }
 
 /**
@@ -50,7 +70,7 @@ export async function notifySender(deps: ExchangeDeps, delivery: FailedDelivery)
       ...(original.code_number ? { code: [original.code_number, original.code_notation].filter(Boolean).join('/') } : {}),
     },
     statusCode: '02',
-    description: `${what} ${delivery.recipient}: ${reason}`.slice(0, 1000),
+    description: noticeText(`${what} ${delivery.recipient}: ${reason}`, MAX_DESCRIPTION_CHARS),
     staffInfo: { department: 'edoc-hub', staff: 'hệ thống' },
   });
   const bytes = signEdxml(unsigned, { keyPem: deps.hubSigningKeyPem, certPem: deps.hubSigner.certificatePem, c14n: 'exclusive' });
@@ -110,7 +130,9 @@ export async function notifySender(deps: ExchangeDeps, delivery: FailedDelivery)
 /**
  * Sends the notices still due `graceMs` after their delivery failed (the process
  * that changed its state crashed, or sending the notice failed): run by the
- * reconciler. Resolves to how many it sent.
+ * reconciler. Resolves to how many it sent. A notice that fails again is logged
+ * and put behind the others due (its due time becomes now): one that cannot be
+ * made never keeps the others in the oldest `limit` from being sent.
  */
 export async function repairSenderNotices(deps: ExchangeDeps, graceMs: number, limit = 100): Promise<number> {
   let sent = 0;
@@ -118,7 +140,8 @@ export async function repairSenderNotices(deps: ExchangeDeps, graceMs: number, l
     try {
       if (await notifySender(deps, d)) sent += 1;
     } catch (err) {
-      deps.log.error({ err, deliveryId: d.id }, 'could not notify the sender of a failed delivery; will try again');
+      deps.log.error({ err, deliveryId: d.id }, 'could not notify the sender of a failed delivery; will try again after the other notices due');
+      await postponeDueNotice(deps.db, d.id).catch((e: unknown) => deps.log.warn({ err: e, deliveryId: d.id }, 'could not put the notice behind the others'));
     }
   }
   if (sent > 0) deps.log.warn({ sent }, 'sent failure notices that were still due (after a crash or an error)');

@@ -70,7 +70,22 @@ export async function listInbox(q: Queryable, recipient: string, after: string |
   return r.rows;
 }
 
-/** Moves a delivery between states, only from one of the given states. Returns the new row or null if it was not in them. */
+/**
+ * Text from outside (an endpoint's error answer, a recipient's reason) made
+ * storable: PostgreSQL text and jsonb refuse U+0000, and jsonb a lone UTF-16
+ * surrogate, so both become U+FFFD. Anything else is kept as it is.
+ */
+export function storableText(text: string): string;
+export function storableText(text: string | null | undefined): string | null | undefined;
+export function storableText(text: string | null | undefined): string | null | undefined {
+  // eslint-disable-next-line no-control-regex -- U+0000 is what PostgreSQL refuses
+  return text?.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/**
+ * Moves a delivery between states, only from one of the given states. Returns the new row or null if it was not in them.
+ * The error and reason are stored as {@link storableText}: a NUL in an endpoint's answer must not fail the change.
+ */
 export async function transition(
   q: Queryable,
   id: string,
@@ -95,21 +110,49 @@ export async function transition(
       WHERE id = $1 AND state = ANY($2::text[])
       RETURNING ${COLUMNS}`,
     [
-      id, from, to, set.incrementAttempts ? 1 : 0, 'last_error' in set, set.last_error ?? null,
-      set.next_attempt_at ?? null, set.ack_result ?? null, set.ack_reason ?? null,
+      id, from, to, set.incrementAttempts ? 1 : 0, 'last_error' in set, storableText(set.last_error) ?? null,
+      set.next_attempt_at ?? null, set.ack_result ?? null, storableText(set.ack_reason) ?? null,
     ],
   );
   return r.rows[0] ?? null;
 }
 
-/** Push deliveries that should have a job: queued/retrying, or stuck in pushing past `stuckBefore`. */
-export async function listPendingPush(q: Queryable, olderThan: Date, stuckBefore: Date, limit: number): Promise<DeliveryRow[]> {
-  const r = await q.query<DeliveryRow>(
-    `SELECT ${COLUMNS} FROM deliveries
-      WHERE stage = 'pending' AND ((state IN ('queued', 'retrying') AND updated_at < $1) OR (state = 'pushing' AND updated_at < $2))
-      ORDER BY updated_at LIMIT $3`,
-    [olderThan, stuckBefore, limit],
-  );
+/** Where a walk through the pending push deliveries stopped: the last row's exact updated_at (microseconds since 1970) and id. */
+export interface PendingPushCursor {
+  updatedAtUs: string;
+  id: string;
+}
+
+/** A pending push delivery, with its place in the walk ({@link pendingPushCursor}). */
+export type PendingPushRow = DeliveryRow & { updated_at_us: string };
+
+/** The cursor after this row: the next page starts with the row that follows it in (updated_at, id) order. */
+export function pendingPushCursor(row: PendingPushRow): PendingPushCursor {
+  return { updatedAtUs: row.updated_at_us, id: row.id };
+}
+
+/**
+ * Push deliveries that should have a job: queued/retrying, or stuck in pushing past `stuckBefore`,
+ * in (updated_at, id) order after the cursor `after` (from the start without one). The cursor
+ * keeps updated_at to the microsecond, which a JavaScript Date cannot.
+ */
+export async function listPendingPush(
+  q: Queryable,
+  olderThan: Date,
+  stuckBefore: Date,
+  limit: number,
+  after: PendingPushCursor | null = null,
+): Promise<PendingPushRow[]> {
+  const pending = `SELECT ${COLUMNS}, (extract(epoch FROM updated_at) * 1000000)::bigint::text AS updated_at_us FROM deliveries
+      WHERE stage = 'pending' AND ((state IN ('queued', 'retrying') AND updated_at < $1) OR (state = 'pushing' AND updated_at < $2))`;
+  const r = after
+    ? await q.query<PendingPushRow>(
+        `${pending}
+          AND (updated_at, id) > ('epoch'::timestamptz + $4::bigint * interval '1 microsecond', $5::uuid)
+        ORDER BY updated_at, id LIMIT $3`,
+        [olderThan, stuckBefore, limit, after.updatedAtUs, after.id],
+      )
+    : await q.query<PendingPushRow>(`${pending} ORDER BY updated_at, id LIMIT $3`, [olderThan, stuckBefore, limit]);
   return r.rows;
 }
 
@@ -140,7 +183,7 @@ export async function acknowledgeMany(q: Queryable, recipient: string, items: Ac
        FROM json_to_recordset($2::json) AS x(id uuid, result text, reason text), messages m
       WHERE d.id = x.id AND (d.recipient = $1) IS TRUE AND d.state IN ('available', 'fetched') AND d.mode = 'pull' AND m.id = d.message_id
       RETURNING d.id, d.message_id, d.recipient, d.state, d.ack_result, d.ack_reason, m.from_organ, m.document_id`,
-    [recipient, JSON.stringify(items.map((i) => ({ id: i.id, result: i.result, reason: i.reason ?? null })))],
+    [recipient, JSON.stringify(items.map((i) => ({ id: i.id, result: i.result, reason: storableText(i.reason) ?? null })))],
   );
   return r.rows;
 }
@@ -186,6 +229,14 @@ export async function listDueNotices(q: Queryable, dueBefore: Date, limit: numbe
     [dueBefore, limit],
   );
   return r.rows;
+}
+
+/**
+ * Sending the notice about this delivery failed: it goes behind the notices
+ * due now, so that one that fails every time does not keep the others waiting.
+ */
+export async function postponeDueNotice(q: Queryable, deliveryId: string): Promise<void> {
+  await q.query('UPDATE notices_due SET due_at = now() WHERE delivery_id = $1', [deliveryId]);
 }
 
 /** The notice about this delivery was sent (or needs none). */
