@@ -10,6 +10,8 @@ export const AUDIT_EVENT_TYPES = [
   'delivery.fetched',
   'delivery.acknowledged',
   'delivery.undeliverable',
+  // A push delivery moved to the recipient's inbox: its directory entry changed from push to pull.
+  'delivery.rerouted',
   // A recipient's page fetch or batch acknowledgement: one entry per sender listing its deliveries.
   'deliveries.fetched',
   'deliveries.acknowledged',

@@ -34,6 +34,7 @@ const EVENT_LABELS: Record<string, MessageKey> = {
   'delivery.pushed': 'ev.delivered',
   'delivery.retried': 'ev.retried',
   'delivery.undeliverable': 'ev.undeliverable',
+  'delivery.rerouted': 'ev.rerouted',
   'delivery.fetched': 'ev.fetched',
   'delivery.acknowledged': 'ev.acknowledged',
   'delivery.failed': 'ev.failedAck',

@@ -101,6 +101,7 @@ const MESSAGES = {
   'ev.lastError': ['Lỗi gần nhất', 'Last error'],
   'ev.retried': ['Gửi lại do lỗi', 'Push failed, will retry'],
   'ev.undeliverable': ['Không gửi được (hết lượt thử)', 'Undeliverable (attempts used up)'],
+  'ev.rerouted': ['Chuyển vào hộp thư đến (đơn vị chuyển sang tự lấy văn bản)', 'Moved to the inbox (the agency now polls)'],
   'ev.manualRetry': ['Quản trị cho gửi lại', 'Retry requested by an operator'],
   'ev.status': ['Trạng thái xử lý', 'Business status'],
   'ev.by': ['bởi', 'by'],

@@ -11,12 +11,12 @@ import type { Logger } from 'pino';
 import { appendAuditEvent } from '../audit/append-event.js';
 import type { Db } from '../store/db.js';
 import { getAgencies } from '../store/agency-repo.js';
-import { storableText, transition, type DeliveryRow } from '../store/delivery-repo.js';
-import { getMessageWithBody } from '../store/message-repo.js';
+import { moveToInbox, storableText, transition, type DeliveryRow } from '../store/delivery-repo.js';
+import { getMessageWithBody, SEQ_ORDER_LOCK } from '../store/message-repo.js';
 import type { PushClient } from './push-client.js';
 import { failpoint } from '../shared/failpoint.js';
 
-export type PushOutcome = 'delivered' | 'retry' | 'undeliverable' | 'skipped';
+export type PushOutcome = 'delivered' | 'retry' | 'undeliverable' | 'skipped' | 'rerouted';
 
 export interface PushDeps {
   db: Db;
@@ -36,6 +36,31 @@ export async function pushDelivery(deps: PushDeps, deliveryId: string): Promise<
   const body = stored?.body ?? null;
   const agency = (await getAgencies(deps.db, [claimed.recipient])).get(claimed.recipient);
   const log = deps.log.child({ deliveryId, messageId: claimed.message_id, recipient: claimed.recipient, attempt: claimed.attempts });
+
+  if (message && body && agency?.active && agency.delivery.mode === 'pull') {
+    // The recipient switched to polling since (an operator changed its directory entry): the copy
+    // waits in its inbox instead of failing for want of an endpoint.
+    const moved = await deps.db.tx(
+      async (q) => {
+        const d = await moveToInbox(q, claimed.id);
+        if (d) {
+          await appendAuditEvent(q, {
+            type: 'delivery.rerouted',
+            actor: 'hub',
+            organs: [message.from_organ, claimed.recipient],
+            messageId: message.id,
+            deliveryId: claimed.id,
+            documentId: message.document_id,
+            data: { recipient: claimed.recipient, from: 'push', to: 'pull', attempts: claimed.attempts },
+          });
+        }
+        return d;
+      },
+      { locks: [SEQ_ORDER_LOCK] },
+    );
+    if (moved) log.info('the recipient polls now: the delivery is in its inbox');
+    return { outcome: moved ? 'rerouted' : 'skipped' };
+  }
 
   let error: string;
   if (!message || !body) {

@@ -117,6 +117,24 @@ export async function transition(
   return r.rows[0] ?? null;
 }
 
+/**
+ * A push delivery whose recipient now polls (its directory entry changed from
+ * push to pull) moves to its inbox: mode pull, state available, and a new seq,
+ * so that it sorts after every inbox entry already listed and a poller that
+ * kept its cursor sees it. The transaction must hold `SEQ_ORDER_LOCK`.
+ * Null when the delivery was not being pushed (someone else moved it).
+ */
+export async function moveToInbox(q: Queryable, id: string): Promise<DeliveryRow | null> {
+  const r = await q.query<DeliveryRow>(
+    `UPDATE deliveries SET mode = 'pull', state = 'available', last_error = NULL, next_attempt_at = NULL, updated_at = now(),
+            seq = nextval(pg_get_serial_sequence('deliveries', 'seq'))
+      WHERE id = $1 AND state = 'pushing'
+      RETURNING ${COLUMNS}`,
+    [id],
+  );
+  return r.rows[0] ?? null;
+}
+
 /** Where a walk through the pending push deliveries stopped: the last row's exact updated_at (microseconds since 1970) and id. */
 export interface PendingPushCursor {
   updatedAtUs: string;
