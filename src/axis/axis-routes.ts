@@ -117,7 +117,12 @@ export async function axisRoutes(app: FastifyInstance, s: HubServices): Promise<
           done(new HubError('http.invalid_request', 'the body is not JSON', { status: 400 }), undefined);
         }
       });
-      scope.addHook('preHandler', async (req) => authenticate(s, req));
+      // Who calls is settled before the body is validated (after it is parsed: the signature covers its digest),
+      // so an unknown caller learns nothing from validation messages.
+      scope.addHook('preValidation', async (req) => authenticate(s, req));
+      scope.setNotFoundHandler((req, reply) => {
+        void reply.status(404).send({ status: 'FAIL', ErrorCode: 'http.not_found', ErrorDesc: `no axis call ${req.method} ${req.url.split('?')[0]}` });
+      });
       scope.setErrorHandler((err: Error, req, reply: FastifyReply) => {
         const e = toHubError(err);
         if (e.status >= 500) req.log.error({ err }, 'axis call failed');

@@ -112,6 +112,10 @@ t.test('refusals: unsigned, wrong secret, replayed, tampered body, from another 
   const code = (r: HttpAnswer): [number, string] => [r.status, r.json<{ ErrorCode: string }>().ErrorCode];
 
   t.same(code(await hub.request(null, 'GET', '/axis/getAgenciesList')), [401, 'axis.unauthenticated'], 'neither certificate nor signature');
+  t.same(code(await hub.request(null, 'POST', '/axis/updateStatus', { status: 'bogus' })), [401, 'axis.unauthenticated'], 'who calls is settled before the body is validated');
+  const unknown = await hub.request(G22, 'GET', '/axis/getNothing');
+  t.same(code(unknown), [404, 'http.not_found'], 'an unknown axis call answers in the axis shape');
+  t.equal(unknown.json<{ status: string }>().status, 'FAIL');
   t.same(code(await send({ ...vpcp, secret: 'guessed' }, doc)), [401, 'axis.bad_signature'], 'another secret');
   t.same(code(await send(vpcp, doc, { timestamp: String(Date.now() - 10 * 60_000) })), [401, 'axis.bad_signature'], 'a request ten minutes old');
   t.same(code(await send(vpcp, doc, { sha256: 'ab'.repeat(32) })), [400, 'axis.digest_mismatch'], 'a body that is not the one signed');
