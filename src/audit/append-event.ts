@@ -130,7 +130,23 @@ function eventsJson(events: readonly AuditEventInput[]): string {
       lists: e.listsMessages && e.listsMessages.length > 0 ? e.listsMessages : null,
     };
   });
-  return JSON.stringify(rows);
+  return wellFormed(JSON.stringify(rows));
+}
+
+/** A `\uD800`–`\uDFFF` or `\u0000` escape not preceded by an escaping backslash. */
+const NOT_IN_JSONB = /(?<!\\)((?:\\\\)*)\\u(?:d[89a-f][0-9a-f]{2}|0000)/g;
+
+/**
+ * The JSON with every lone UTF-16 surrogate replaced by U+FFFD. JSON.stringify
+ * writes a lone surrogate (which a request body can carry, e.g. a reason
+ * "\ud800") as an escape that PostgreSQL's jsonb refuses, which would fail the
+ * state change the event belongs to; the event is kept, with U+FFFD in its
+ * place. Paired surrogates are written as characters, never escaped, so every
+ * such escape is a lone one. A NUL (which no PostgreSQL text can hold) is
+ * replaced the same way.
+ */
+function wellFormed(json: string): string {
+  return json.includes('\\u') ? json.replace(NOT_IN_JSONB, '$1\\ufffd') : json;
 }
 
 /** Appends one event; see {@link appendAuditEvents}. */

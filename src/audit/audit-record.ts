@@ -29,6 +29,12 @@ export interface ChainEntry {
   record?: AuditRecord;
   /** …or only its digest (hex SHA-256 of its canonical JSON) when redacted. */
   digest?: string;
+  /**
+   * Set by the database reader when the stored event holds something its
+   * record cannot show (a number beyond double precision, a time below the
+   * millisecond): an edit that would hash the same. The verifier fails the entry.
+   */
+  malformed?: string;
 }
 
 /** A signed statement of the chain head. */

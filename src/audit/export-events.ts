@@ -6,7 +6,6 @@
  * verifiable without revealing them. Nothing is buffered beyond one batch.
  */
 import type { Queryable } from '../store/db.js';
-import type { AuditRecord } from './audit-record.js';
 import { appendAuditEvent } from './append-event.js';
 import { checkFilter, effectiveOrgan, viewerActor, type AuditFilter, type AuditViewer } from './audit-viewer.js';
 import { recordDigest } from './chain-hash.js';
@@ -15,25 +14,7 @@ import { describeFilter } from './query-events.js';
 import { readChain, readCheckpoints } from './read-chain.js';
 import { HubError } from '../shared/hub-error.js';
 import { aboutDocumentSql, aboutMessageSql } from './sql-fragments.js';
-import { isAboutDocument, isAboutMessage } from './listed-deliveries.js';
-
-function selects(organ: string | undefined, f: AuditFilter): (r: AuditRecord) => boolean {
-  const from = f.from?.getTime();
-  const to = f.to?.getTime();
-  const types = f.type && f.type.length > 0 ? new Set(f.type) : null;
-  return (r) => {
-    if (organ !== undefined && !r.organs.includes(organ)) return false;
-    if (f.documentId !== undefined && !isAboutDocument(r, f.documentId)) return false;
-    if (f.messageId !== undefined && !isAboutMessage(r, f.messageId)) return false;
-    if (types && !types.has(r.type)) return false;
-    if (from !== undefined || to !== undefined) {
-      const at = Date.parse(r.at);
-      if (from !== undefined && at < from) return false;
-      if (to !== undefined && at >= to) return false;
-    }
-    return true;
-  };
-}
+import { selectsRecord } from './export-selection.js';
 
 /** Seq bounds of the chained events the filter selects; null when none. */
 async function selectedRange(q: Queryable, organ: string | undefined, f: AuditFilter): Promise<{ lo: string; hi: string } | null> {
@@ -108,7 +89,10 @@ export async function* exportAuditEvents(q: Queryable, viewer: AuditViewer, filt
     kind: EXPORT_KIND,
     version: EXPORT_VERSION,
     generatedAt: new Date().toISOString(),
-    filter: describeFilter(filter),
+    // The filter the export applied, with the agency an agency's export is limited to: the
+    // verifier checks the file's full and redacted lines against it (none redacted when it
+    // selects everything).
+    filter: describeFilter(organ === undefined ? filter : { ...filter, organId: organ }),
     fromSeq: lo,
     toSeq: hi,
     entries,
@@ -121,7 +105,7 @@ export async function* exportAuditEvents(q: Queryable, viewer: AuditViewer, filt
   for (const cp of checkpoints) yield emit({ kind: 'checkpoint', ...cp });
   if (!lo || !hi) return;
 
-  const selected = selects(organ, filter);
+  const selected = selectsRecord(organ, filter);
   let chunk = '';
   for await (const e of readChain(q, { fromSeq: lo, toSeq: hi, batchSize: opts.batchSize ?? 5000 })) {
     if (!e.record) {

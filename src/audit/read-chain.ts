@@ -4,8 +4,8 @@
  */
 import type { Queryable } from '../store/db.js';
 import type { AuditCheckpoint, ChainEntry } from './audit-record.js';
-import { recordFromRow } from './record-from-row.js';
-import { RECORD_COLUMNS, type RecordRow } from './sql-fragments.js';
+import { recordFromStoredRow } from './record-from-row.js';
+import { STORED_RECORD_COLUMNS, type StoredRecordRow } from './sql-fragments.js';
 
 export interface ReadChainRange {
   /** First seq (inclusive); default 1. */
@@ -17,7 +17,7 @@ export interface ReadChainRange {
 }
 
 /** A chain row joined with its event; the event columns are null when the event row is missing. */
-type ChainRow = { seq: string; prev_hash: string; hash: string } & (RecordRow | { [K in keyof RecordRow]: null });
+type ChainRow = { seq: string; prev_hash: string; hash: string } & (StoredRecordRow | { [K in keyof StoredRecordRow]: null });
 
 const PREFETCH = 2;
 
@@ -30,7 +30,7 @@ const PREFETCH = 2;
  */
 async function fetchWindow(q: Queryable, after: bigint, last: bigint): Promise<ChainRow[]> {
   const r = await q.query<ChainRow>(
-    `SELECT c.seq::text AS seq, c.prev_hash, c.hash, ${RECORD_COLUMNS}
+    `SELECT c.seq::text AS seq, c.prev_hash, c.hash, ${STORED_RECORD_COLUMNS}
      FROM audit_chain c LEFT JOIN audit_events e ON e.id = c.event_id
      WHERE c.seq > $1 AND c.seq <= $2 ORDER BY c.seq`,
     [after.toString(), last.toString()],
@@ -43,6 +43,8 @@ async function fetchWindow(q: Queryable, after: bigint, last: bigint): Promise<C
  * fetched while this one is hashed. When an event row is missing (a deleted
  * log row) the entry has neither record nor digest, which the verifier
  * reports as a failure at that seq; a missing chain row is simply absent.
+ * An event holding what its record cannot show (a time below the millisecond,
+ * a number beyond double precision) comes with `malformed` set.
  */
 export async function* readChain(q: Queryable, range: ReadChainRange = {}): AsyncGenerator<ChainEntry> {
   const batch = BigInt(range.batchSize ?? 2_000);
@@ -68,7 +70,11 @@ export async function* readChain(q: Queryable, range: ReadChainRange = {}): Asyn
     fill();
     for (const row of rows) {
       const entry: ChainEntry = { seq: row.seq, prevHash: row.prev_hash, hash: row.hash };
-      if (row.event_id !== null) entry.record = recordFromRow(row.seq, row);
+      if (row.event_id !== null) {
+        const { record, malformed } = recordFromStoredRow(row.seq, row);
+        entry.record = record;
+        if (malformed !== null) entry.malformed = malformed;
+      }
       yield entry;
     }
   }

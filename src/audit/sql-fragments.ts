@@ -21,6 +21,24 @@ export interface RecordRow {
 }
 
 /**
+ * The record columns as the chain readers (verify, export) take them: `at`
+ * with microseconds and `data` as PostgreSQL's text, so the reader can tell
+ * a stored value that the record would not show (AT_TEXT drops sub-millisecond
+ * digits; a jsonb number may hold more than a double) from one it shows.
+ * Same cost as RECORD_COLUMNS: jsonb travels as text either way and is parsed once.
+ */
+export const STORED_RECORD_COLUMNS = `e.id AS event_id, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at_us,
+  e.type, e.actor, e.organs, e.message_id, e.delivery_id, e.document_id, e.data::text AS data_text`;
+
+/** A row selected with {@link STORED_RECORD_COLUMNS}. */
+export interface StoredRecordRow extends Omit<RecordRow, 'at' | 'data'> {
+  /** `YYYY-MM-DDTHH:MM:SS.uuuuuuZ` */
+  at_us: string;
+  /** `data` as jsonb's text output. */
+  data_text: string;
+}
+
+/**
  * `e` (an `audit_events` row) is about the message `$p`: its own `message_id`,
  * or an entry that lists it (`audit_event_messages`). A semi-join over a union,
  * so both halves run on their index (an OR would scan the log).

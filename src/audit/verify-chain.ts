@@ -50,6 +50,11 @@ export function loadCa(pem: string): X509Certificate {
   }
 }
 
+/** A sequence number (decimal digits, no sign, no leading zero), or null. */
+export function seqNumber(s: unknown): bigint | null {
+  return typeof s === 'string' && /^[1-9]\d{0,18}$/.test(s) ? BigInt(s) : null;
+}
+
 /** Checks `source` (in seq order) against `checkpoints`. */
 export async function verifyAuditChain(
   source: AsyncIterable<ChainEntry>,
@@ -61,11 +66,18 @@ export async function verifyAuditChain(
   const failures: { seq: bigint; reason: string }[] = [];
   const pendingCps = new Map<string, AuditCheckpoint>();
   const givenCps = new Map<string, string>();
+  // A checkpoint whose seq is not a number names no entry: it fails the stretch from its start.
+  let badCpSeq: string | null = null;
   for (const cp of checkpoints) {
     report.checkpoints += 1;
+    const at = seqNumber(cp.seq);
+    if (at === null) {
+      badCpSeq ??= `checkpoint seq ${JSON.stringify(cp.seq) ?? 'missing'} is not a sequence number`;
+      continue;
+    }
     givenCps.set(cp.seq, cp.hash);
     const bad = verifyCheckpoint(cp, ca);
-    if (bad) failures.push({ seq: BigInt(cp.seq), reason: bad });
+    if (bad) failures.push({ seq: at, reason: bad });
     else pendingCps.set(cp.seq, cp);
   }
   const firstBadCp = failures.reduce<bigint | null>((m, f) => (m === null || f.seq < m ? f.seq : m), null);
@@ -74,7 +86,11 @@ export async function verifyAuditChain(
   let expected: bigint | null = opts.fromGenesis ? 1n : opts.range ? BigInt(opts.range.firstSeq) : null;
   let prev: string | null = opts.fromGenesis ? GENESIS_HASH : null;
   for await (const e of source) {
-    const seq = BigInt(e.seq);
+    const seq = seqNumber(e.seq);
+    if (seq === null) {
+      failures.push({ seq: expected ?? 1n, reason: `malformed seq ${JSON.stringify(e.seq) ?? 'missing'}` });
+      break;
+    }
     // Entries past a bad checkpoint cannot change the answer.
     if (firstBadCp !== null && seq > firstBadCp) break;
     if (expected !== null && seq !== expected) {
@@ -93,7 +109,17 @@ export async function verifyAuditChain(
         failures.push({ seq, reason: 'record seq differs from entry seq' });
         break;
       }
-      hash = chainHashOfRecord(e.prevHash, e.record);
+      if (e.malformed !== undefined) {
+        failures.push({ seq, reason: e.malformed });
+        break;
+      }
+      try {
+        hash = chainHashOfRecord(e.prevHash, e.record);
+      } catch (err) {
+        // e.g. a number no JSON number can be (1e400 read as Infinity): not the record that was hashed.
+        failures.push({ seq, reason: `the record has no canonical form: ${err instanceof Error ? err.message : String(err)}` });
+        break;
+      }
     } else if (e.digest !== undefined) {
       hash = chainHash(e.prevHash, e.digest);
       report.redacted += 1;
@@ -145,6 +171,9 @@ export async function verifyAuditChain(
         failures.push({ seq: at, reason: 'checkpoint refers to an entry that is missing' });
       }
     }
+  }
+  if (badCpSeq !== null) {
+    failures.push({ seq: seqNumber(report.firstSeq ?? opts.range?.firstSeq ?? '1') ?? 1n, reason: badCpSeq });
   }
   if (failures.length > 0) {
     failures.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));

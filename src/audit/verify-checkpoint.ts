@@ -15,8 +15,14 @@ function digestOf(algorithm: string): string {
   return 'sha256';
 }
 
+const CHECKPOINT_MEMBERS = ['seq', 'hash', 'at', 'algorithm', 'signature', 'certificatePem'] as const;
+
 /** Null when the checkpoint is good, otherwise the reason. */
 export function verifyCheckpoint(cp: AuditCheckpoint, ca: X509Certificate): string | null {
+  // An export file's checkpoint line can lack any member: a reason, not a TypeError.
+  for (const k of CHECKPOINT_MEMBERS) {
+    if (typeof (cp as unknown as Record<string, unknown>)[k] !== 'string') return `checkpoint has no ${k}`;
+  }
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(cp.certificatePem);
@@ -31,11 +37,16 @@ export function verifyCheckpoint(cp: AuditCheckpoint, ca: X509Certificate): stri
   }
   const data = checkpointPayload(cp);
   const sig = Buffer.from(cp.signature, 'base64');
-  const key = createPublicKey(cert.publicKey.export({ format: 'pem', type: 'spki' }));
   const digest = digestOf(cp.algorithm);
-  const ok =
-    key.asymmetricKeyType === 'ec'
-      ? verify(digest, data, { key, dsaEncoding: 'der' }, sig) || verify(digest, data, { key, dsaEncoding: 'ieee-p1363' }, sig)
-      : verify(digest, data, key, sig);
+  let ok: boolean;
+  try {
+    const key = createPublicKey(cert.publicKey.export({ format: 'pem', type: 'spki' }));
+    ok =
+      key.asymmetricKeyType === 'ec'
+        ? verify(digest, data, { key, dsaEncoding: 'der' }, sig) || verify(digest, data, { key, dsaEncoding: 'ieee-p1363' }, sig)
+        : verify(digest, data, key, sig);
+  } catch {
+    ok = false;
+  }
   return ok ? null : 'checkpoint signature does not verify';
 }
