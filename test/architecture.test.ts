@@ -37,7 +37,8 @@ const ALLOWED: Record<string, string[]> = {
   edxml: ['shared'],
   pki: ['shared', 'edxml'],
   store: ['shared', 'directory'],
-  audit: ['shared', 'store'],
+  // pki: a checkpoint counts only when the hub's signing certificate made it.
+  audit: ['shared', 'store', 'pki'],
   directory: ['shared', 'store', 'audit'],
   exchange: ['shared', 'config', 'edxml', 'pki', 'directory', 'store', 'audit'],
   queue: ['shared', 'exchange'],
