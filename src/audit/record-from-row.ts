@@ -29,18 +29,7 @@ export function recordFromStoredRow(seq: string, r: StoredRecordRow): { record: 
   // `….mmmuuuZ`: writers store whole milliseconds (date_trunc), so uuu is 000.
   const n = t.length;
   const subMs = t.charCodeAt(n - 4) !== 48 || t.charCodeAt(n - 3) !== 48 || t.charCodeAt(n - 2) !== 48;
-  const record: AuditRecord = {
-    seq,
-    eventId: r.event_id,
-    at: `${t.slice(0, n - 4)}Z`,
-    type: r.type,
-    actor: r.actor,
-    organs: r.organs,
-    messageId: r.message_id,
-    deliveryId: r.delivery_id,
-    documentId: r.document_id,
-    data: JSON.parse(r.data_text) as Record<string, unknown>,
-  };
+  const record = recordFromRow(seq, { ...r, at: `${t.slice(0, n - 4)}Z`, data: JSON.parse(r.data_text) as Record<string, unknown> });
   if (subMs) return { record, malformed: `the event time ${t} is not a whole millisecond (the record shows ${record.at})` };
   const inexact = inexactNumber(r.data_text);
   if (inexact !== null) return { record, malformed: `the event data holds the number ${inexact.length > 40 ? `${inexact.slice(0, 40)}…` : inexact}, which its record cannot show exactly` };

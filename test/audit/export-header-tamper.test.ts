@@ -6,26 +6,13 @@
  */
 import t from 'tap';
 import { Readable } from 'node:stream';
-import { createTestDatabase } from '../helpers/test-db.js';
-import { appendAuditEvent } from '../../src/audit/append-event.js';
-import { createAuditSealer } from '../../src/audit/sealer.js';
 import { exportAuditEvents } from '../../src/audit/export-events.js';
 import type { AuditFilter, AuditViewer } from '../../src/audit/audit-viewer.js';
 import { verifyAuditExport } from '../../src/audit/verify-export.js';
-import { makeTestPki } from './fixtures/test-pki.js';
+import { AGENCY_A, smallSealedLog } from './fixtures/small-sealed-log.js';
 
-const pki = makeTestPki();
-const A = '000.00.00.G22';
-const B = '000.00.00.H41';
-const tdb = await createTestDatabase();
-t.teardown(tdb.drop);
-const db = tdb.db;
-const sealer = createAuditSealer({ db, signer: pki.signer, checkpointIntervalMs: 3_600_000, checkpointEveryEntries: 8 });
-for (let i = 0; i < 20; i++) {
-  await appendAuditEvent(db, { type: 'message.accepted', actor: A, organs: [A, B], messageId: `msg-${i}`, data: { size: 100 + i } });
-}
-await sealer.sealOnce();
-await sealer.checkpointNow();
+const A = AGENCY_A;
+const { db, pki } = await smallSealedLog(t);
 
 const auditor: AuditViewer = { kind: 'auditor', name: 'review' };
 async function exportLines(filter: AuditFilter, viewer: AuditViewer = auditor): Promise<string[]> {

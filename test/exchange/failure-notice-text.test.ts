@@ -8,24 +8,18 @@
  * cannot be made is put behind the others due.
  */
 import t from 'tap';
-import { buildEdoc } from '../../src/edxml/build-edxml.js';
 import { acknowledgeDelivery } from '../../src/exchange/acknowledge-delivery.js';
 import { noticeText, repairSenderNotices } from '../../src/exchange/notify-sender.js';
 import type { ExchangeDeps } from '../../src/exchange/exchange-deps.js';
-import { startTestHub, type TestHub } from '../helpers/test-hub.js';
+import type { TestHub } from '../helpers/test-hub.js';
+import { hubWithDeliveries, RECIPIENT } from '../helpers/hub-with-deliveries.js';
 
-const G22 = '000.00.00.G22';
-const H41 = '000.00.00.H41';
-const doc = (i: number): Buffer =>
-  buildEdoc({ from: { organId: G22 }, to: [{ organId: H41 }], documentId: `${G22},2026/12/01,${i}/NOTICETEXT`, subject: `Văn bản ${i}` });
+const H41 = RECIPIENT;
 
 let hub: TestHub;
 let ids: string[] = [];
 t.before(async () => {
-  hub = await startTestHub();
-  await hub.setAgency(G22, { signaturePolicy: 'lenient' });
-  for (let i = 0; i < 6; i++) if ((await hub.request(G22, 'POST', '/v1/messages', doc(i))).status !== 202) throw new Error('not accepted');
-  ids = (await hub.request(H41, 'GET', '/v1/inbox')).json<{ entries: { deliveryId: string }[] }>().entries.map((e) => e.deliveryId);
+  ({ hub, ids } = await hubWithDeliveries('NOTICETEXT'));
 });
 t.teardown(() => hub.close());
 
