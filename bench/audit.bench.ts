@@ -12,7 +12,7 @@
  */
 import { randomBytes, sign } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -32,6 +32,7 @@ import { getAgencies, importDirectory, upsertAgency } from '../src/store/agency-
 import { loadDirectoryFile } from '../src/directory/load-directory-file.js';
 import { createExchangeDeps } from '../src/hub/create-exchange-deps.js';
 import { createTrustStore } from '../src/pki/trust-store.js';
+import { HUB_SIGNER_URN } from '../src/pki/identity-of-certificate.js';
 import { ensureTestCerts, testLayout } from '../test/helpers/test-certs.js';
 import { percentile } from './percentile.js';
 
@@ -54,7 +55,9 @@ function makePki(): { signer: AuditSigner; caCertPem: string } {
     o('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', f('hub.key'));
     o('req', '-new', '-key', f('hub.key'), '-subj', '/CN=Bench Hub', '-out', f('hub.csr'));
     const privateKey = readFileSync(f('hub.key'), 'utf8');
-    o('x509', '-req', '-in', f('hub.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1', '-out', f('hub.pem'));
+    // The hub's signing certificate is known by its SAN URI (checkpoints signed by any other do not count).
+    writeFileSync(f('hub.ext'), `subjectAltName=URI:${HUB_SIGNER_URN}\n`);
+    o('x509', '-req', '-in', f('hub.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', f('hub.ext'), '-out', f('hub.pem'));
     return {
       caCertPem: readFileSync(f('ca.pem'), 'utf8'),
       signer: { certificatePem: readFileSync(f('hub.pem'), 'utf8'), algorithm: 'ecdsa-sha256', sign: (d) => sign('sha256', d, privateKey) },
@@ -225,7 +228,7 @@ async function main(): Promise<void> {
     t = performance.now();
     const report = await verifyAuditDatabase(db, { caCertPem, databaseUrl: url.toString() });
     const verifySec = (performance.now() - t) / 1000;
-    out.verify = { ok: report.ok, entries: report.entries, checkpoints: report.checkpoints, seconds: +verifySec.toFixed(1), entriesPerSecond: Math.round(report.entries / verifySec) };
+    out.verify = { ok: report.ok, ...(report.ok ? {} : { firstFailure: report.firstFailure }), entries: report.entries, checkpoints: report.checkpoints, seconds: +verifySec.toFixed(1), entriesPerSecond: Math.round(report.entries / verifySec) };
 
     // The accept path with and without its log entries; "with" also runs the sealer, as the hub does.
     await ensureTestCerts();
