@@ -19,7 +19,8 @@ const H41 = RECIPIENT;
 let hub: TestHub;
 let ids: string[] = [];
 t.before(async () => {
-  ({ hub, ids } = await hubWithDeliveries('NOTICETEXT'));
+  // The hub's own reconciler stays out of the way: the tests run the repair themselves (at 300 ms it raced them).
+  ({ hub, ids } = await hubWithDeliveries('NOTICETEXT', 6, { EDOC_RECONCILE_INTERVAL_MS: '3600000' }));
 });
 t.teardown(() => hub.close());
 

@@ -5,8 +5,8 @@ import { startTestHub, type TestHub } from './test-hub.js';
 export const SENDER = '000.00.00.G22';
 export const RECIPIENT = '000.00.00.H41';
 
-export async function hubWithDeliveries(tag: string, count = 6): Promise<{ hub: TestHub; ids: string[] }> {
-  const hub = await startTestHub();
+export async function hubWithDeliveries(tag: string, count = 6, env: Record<string, string> = {}): Promise<{ hub: TestHub; ids: string[] }> {
+  const hub = await startTestHub(env);
   await hub.setAgency(SENDER, { signaturePolicy: 'lenient' });
   for (let i = 0; i < count; i++) {
     const doc = buildEdoc({ from: { organId: SENDER }, to: [{ organId: RECIPIENT }], documentId: `${SENDER},2026/12/01,${i}/${tag}`, subject: `Văn bản ${i}` });
