@@ -9,7 +9,6 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { HubServices } from '../hub/hub-services.js';
-import { isHubError } from '../shared/hub-error.js';
 import { toHubError } from '../http/error-handler.js';
 import { html } from './html.js';
 import { CONSOLE_CSS } from './console-css.js';
@@ -56,7 +55,7 @@ export async function consoleRoutes(app: FastifyInstance, s: HubServices, option
 
       scope.setErrorHandler((err: FastifyError, req, reply) => {
         // A database refusal of the request's own values is the user's 400, as on the API.
-        const known = isHubError(err) ? err : toHubError(err);
+        const known = toHubError(err);
         const status = known.code === 'internal' ? (err.statusCode ?? 500) : known.status;
         const code = known.code === 'internal' ? (err.code ?? 'http.error') : known.code;
         if (status === 401 && req.method === 'GET') return reply.redirect('/console/login', 303);

@@ -9,9 +9,10 @@
  */
 import type { Logger } from 'pino';
 import { appendAuditEvent } from '../audit/append-event.js';
-import type { Db } from '../store/db.js';
+import type { Db, Queryable } from '../store/db.js';
+import type { AuditEventType } from '../audit/event-types.js';
 import { getAgencies } from '../store/agency-repo.js';
-import { moveToInbox, storableText, transition, type DeliveryRow } from '../store/delivery-repo.js';
+import { moveToInbox, transition, type DeliveryRow } from '../store/delivery-repo.js';
 import { getMessageWithBody, SEQ_ORDER_LOCK } from '../store/message-repo.js';
 import type { PushClient } from './push-client.js';
 import { failpoint } from '../shared/failpoint.js';
@@ -36,6 +37,17 @@ export async function pushDelivery(deps: PushDeps, deliveryId: string): Promise<
   const body = stored?.body ?? null;
   const agency = (await getAgencies(deps.db, [claimed.recipient])).get(claimed.recipient);
   const log = deps.log.child({ deliveryId, messageId: claimed.message_id, recipient: claimed.recipient, attempt: claimed.attempts });
+  /** The exchange-log entry of what became of this delivery, in the transaction `q` that changed it. */
+  const logChange = (q: Queryable, type: AuditEventType, data: Record<string, unknown>): Promise<unknown> =>
+    appendAuditEvent(q, {
+      type,
+      actor: 'hub',
+      organs: [message?.from_organ ?? claimed.recipient, claimed.recipient],
+      messageId: claimed.message_id,
+      deliveryId: claimed.id,
+      ...(message ? { documentId: message.document_id } : {}),
+      data,
+    });
 
   if (message && body && agency?.active && agency.delivery.mode === 'pull') {
     // The recipient switched to polling since (an operator changed its directory entry): the copy
@@ -43,17 +55,7 @@ export async function pushDelivery(deps: PushDeps, deliveryId: string): Promise<
     const moved = await deps.db.tx(
       async (q) => {
         const d = await moveToInbox(q, claimed.id);
-        if (d) {
-          await appendAuditEvent(q, {
-            type: 'delivery.rerouted',
-            actor: 'hub',
-            organs: [message.from_organ, claimed.recipient],
-            messageId: message.id,
-            deliveryId: claimed.id,
-            documentId: message.document_id,
-            data: { recipient: claimed.recipient, from: 'push', to: 'pull', attempts: claimed.attempts },
-          });
-        }
+        if (d) await logChange(q, 'delivery.rerouted', { recipient: claimed.recipient, from: 'push', to: 'pull', attempts: claimed.attempts });
         return d;
       },
       { locks: [SEQ_ORDER_LOCK] },
@@ -87,17 +89,7 @@ export async function pushDelivery(deps: PushDeps, deliveryId: string): Promise<
         failpoint('push.after-2xx');
         await deps.db.tx(async (q) => {
           const done = await transition(q, claimed.id, ['pushing'], 'acknowledged', { ack_result: 'done', stamp: ['delivered_at', 'acked_at'], last_error: null });
-          if (done) {
-            await appendAuditEvent(q, {
-              type: 'delivery.pushed',
-              actor: 'hub',
-              organs: [message.from_organ, claimed.recipient],
-              messageId: message.id,
-              deliveryId: claimed.id,
-              documentId: message.document_id,
-              data: { recipient: claimed.recipient, endpoint, httpStatus: res.status, attempt: claimed.attempts },
-            });
-          }
+          if (done) await logChange(q, 'delivery.pushed', { recipient: claimed.recipient, endpoint, httpStatus: res.status, attempt: claimed.attempts });
         });
         log.info({ httpStatus: res.status }, 'pushed');
         return { outcome: 'delivered' };
@@ -108,23 +100,12 @@ export async function pushDelivery(deps: PushDeps, deliveryId: string): Promise<
     }
   }
 
-  // The endpoint's answer is anybody's text: a NUL in it must not fail the transaction below
-  // (the delivery would stay "pushing" and be pushed again and again, past the attempts).
-  error = storableText(error);
+  // The endpoint's answer is anybody's text: `transition` and the log store a NUL or a lone
+  // surrogate in it as U+FFFD, so it cannot fail the transaction below.
   const exhausted = claimed.attempts >= deps.maxAttempts;
   const failed = await deps.db.tx(async (q) => {
     const next = await transition(q, claimed.id, ['pushing'], exhausted ? 'undeliverable' : 'retrying', { last_error: error });
-    if (next) {
-      await appendAuditEvent(q, {
-        type: exhausted ? 'delivery.undeliverable' : 'delivery.retried',
-        actor: 'hub',
-        organs: [message?.from_organ ?? claimed.recipient, claimed.recipient],
-        messageId: claimed.message_id,
-        deliveryId: claimed.id,
-        ...(message ? { documentId: message.document_id } : {}),
-        data: { recipient: claimed.recipient, attempt: claimed.attempts, error },
-      });
-    }
+    if (next) await logChange(q, exhausted ? 'delivery.undeliverable' : 'delivery.retried', { recipient: claimed.recipient, attempt: claimed.attempts, error });
     return next;
   });
   if (exhausted) {
